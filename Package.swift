@@ -1,0 +1,82 @@
+// swift-tools-version:6.0
+// Octet: a full-screen terminal chat application with its own INT8 inference engine.
+// The targets and the imports each may use are those of STYLE.md §1.1 and §1.2:
+// only the allowed dependencies are declared here.
+import PackageDescription
+
+/// The C kernels are compiled with optimisation even in debug builds: the tests run the
+/// real model, and an unoptimised INT8 dot product is 20-50x slower.
+let kernelFlags: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
+
+let package = Package(
+    name: "Octet",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "octet", targets: ["octet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(
+            name: "CNcursesw", pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+
+        // MARK: - Engine
+        .target(name: "OctetKernels", cSettings: kernelFlags),
+        .target(name: "OctetGGUF"),
+        .target(name: "OctetTokenizer"),
+        .target(
+            name: "OctetInference",
+            dependencies: ["OctetGGUF", "OctetTokenizer", "OctetKernels"]),
+
+        // MARK: - Application
+        .target(
+            name: "OctetChat",
+            dependencies: [
+                "OctetInference", "OctetTokenizer", "Yams",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]),
+        .target(
+            name: "OctetStore",
+            dependencies: [
+                "OctetChat",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
+            name: "OctetTUI",
+            dependencies: ["OctetChat", "OctetStore", "CNcursesw", "Yams"]),
+        .executableTarget(
+            name: "octet",
+            dependencies: [
+                "OctetInference", "OctetChat", "OctetStore", "OctetTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: - Tests
+        .testTarget(name: "OctetKernelsTests", dependencies: ["OctetKernels"]),
+        .testTarget(name: "OctetGGUFTests", dependencies: ["OctetGGUF"]),
+        .testTarget(
+            name: "OctetTokenizerTests", dependencies: ["OctetTokenizer"],
+            resources: [.copy("Resources")]),
+        .testTarget(
+            name: "OctetInferenceTests", dependencies: ["OctetInference"],
+            resources: [.copy("Resources")]),
+        .testTarget(
+            name: "OctetChatTests", dependencies: ["OctetChat"],
+            resources: [.copy("Resources")]),
+        .testTarget(name: "OctetStoreTests", dependencies: ["OctetStore"]),
+        .testTarget(name: "OctetTUITests", dependencies: ["OctetTUI"]),
+        .testTarget(name: "OctetCLITests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v5]
+)

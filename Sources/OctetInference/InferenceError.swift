@@ -1,0 +1,28 @@
+/// Why a model could not be loaded or run. Every case names what is wrong.
+public enum InferenceError: Error, CustomStringConvertible, Equatable {
+    /// `general.architecture` names an architecture this engine does not implement.
+    case unsupportedArchitecture(file: String, architecture: String)
+    /// A weight is stored in a type this engine cannot requantize.
+    case unsupportedTensorType(file: String, tensor: String, type: String)
+    /// A tensor the architecture needs is absent or has the wrong shape.
+    case badTensor(file: String, tensor: String, problem: String)
+    /// A hyperparameter is missing or out of range.
+    case badHyperparameter(file: String, key: String, problem: String)
+    /// A prompt longer than the context window.
+    case contextOverflow(tokens: Int, contextLength: Int)
+
+    public var description: String {
+        switch self {
+        case .unsupportedArchitecture(let file, let arch):
+            return "\(file): unsupported architecture \"\(arch)\" (supported: llama)"
+        case .unsupportedTensorType(let file, let tensor, let type):
+            return "\(file): tensor \(tensor) has type \(type), which cannot be loaded"
+        case .badTensor(let file, let tensor, let problem):
+            return "\(file): tensor \(tensor): \(problem)"
+        case .badHyperparameter(let file, let key, let problem):
+            return "\(file): \(key): \(problem)"
+        case .contextOverflow(let tokens, let n):
+            return "the prompt has \(tokens) tokens but the context window holds \(n)"
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/// A terminal size in cells.
+public struct Size: Equatable, Hashable, Sendable {
+    public var columns: Int
+    public var rows: Int
+
+    public init(columns: Int, rows: Int) {
+        self.columns = columns
+        self.rows = rows
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Finds and runs the `octet` binary that `swift build` made (release first, as `make test`
+/// builds it; then debug).
+enum OctetProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+    }
+
+    static var binary: URL {
+        get throws {
+            for config in ["release", "debug"] {
+                let url = packageRoot.appendingPathComponent(".build/\(config)/octet")
+                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+            }
+            throw NSError(
+                domain: "OctetCLITests", code: 1,
+                userInfo: [NSLocalizedDescriptionKey: "no built octet binary under .build/"])
+        }
+    }
+
+    /// Runs `octet args`, feeding `stdin`, and waits for it.
+    static func run(
+        _ args: [String], stdin: Data? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
+        let process = Process()
+        process.executableURL = try binary
+        process.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
