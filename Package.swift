@@ -7,6 +7,9 @@ import PackageDescription
 /// The C kernels are compiled with optimisation even in debug builds: the tests run the
 /// real model, and an unoptimised INT8 dot product is 20-50x slower.
 let kernelFlags: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
+/// The same for the Swift layers that load and run the model (dequantizing 135M weights
+/// at -Onone takes seconds); the flag comes after SwiftPM's -Onone and wins.
+let engineFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
 let package = Package(
     name: "Octet",
@@ -32,11 +35,12 @@ let package = Package(
 
         // MARK: - Engine
         .target(name: "OctetKernels", cSettings: kernelFlags),
-        .target(name: "OctetGGUF"),
-        .target(name: "OctetTokenizer"),
+        .target(name: "OctetGGUF", swiftSettings: engineFlags),
+        .target(name: "OctetTokenizer", swiftSettings: engineFlags),
         .target(
             name: "OctetInference",
-            dependencies: ["OctetGGUF", "OctetTokenizer", "OctetKernels"]),
+            dependencies: ["OctetGGUF", "OctetTokenizer", "OctetKernels"],
+            swiftSettings: engineFlags),
 
         // MARK: - Application
         .target(
