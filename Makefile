@@ -35,10 +35,12 @@ release: deps
 run: deps model release
 	$(RELEASE_BIN)
 
-## test: the same set-up, then the whole test suite (release build first: the end-to-end
-## tests drive the real binary)
-test: deps model release
-	swift test
+## test: the same set-up, then the whole test suite. The import rules of STYLE.md §1.2 are
+## checked first; the CLI and screen tests drive the `octet` binary built beside the tests.
+test: deps model
+	scripts/check-imports.sh
+	swift build --build-tests --explicit-target-dependency-import-check=error
+	swift test --skip-build
 
 bench: deps model release
 	$(RELEASE_BIN) bench

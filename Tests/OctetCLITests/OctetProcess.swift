@@ -1,7 +1,7 @@
 import Foundation
 
-/// Finds and runs the `octet` binary that `swift build` made (release first, as `make test`
-/// builds it; then debug).
+/// Finds and runs the `octet` binary built beside the test bundle (`swift build --build-tests`
+/// puts both in the same folder).
 enum OctetProcess {
     struct Result {
         var status: Int32
@@ -16,9 +16,14 @@ enum OctetProcess {
 
     static var binary: URL {
         get throws {
-            for config in ["release", "debug"] {
-                let url = packageRoot.appendingPathComponent(".build/\(config)/octet")
-                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+            let beside = Bundle.main.bundleURL.deletingLastPathComponent()
+            let candidates = [
+                beside.appendingPathComponent("octet"),
+                Bundle.main.bundleURL.appendingPathComponent("octet"),
+                packageRoot.appendingPathComponent(".build/debug/octet"),
+            ]
+            for url in candidates where FileManager.default.isExecutableFile(atPath: url.path) {
+                return url
             }
             throw NSError(
                 domain: "OctetCLITests", code: 1,
