@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Modules every target may import (the standard library and the OS).
-common="Foundation Glibc Darwin Dispatch Synchronization"
+common="Foundation Glibc Musl Darwin Dispatch Synchronization"
 
 allowed_for() {
   case "$1" in
