@@ -16,13 +16,19 @@ public struct GenerationInfo: Codable, Sendable, Equatable {
     public var generatedTokens: Int
     /// Generation speed, tokens per second.
     public var tokensPerSecond: Double
+    /// Prompt reading speed, tokens per second; nil when not measured.
+    public var promptTokensPerSecond: Double?
+    /// Seconds from sending to the first token of the reply; nil when not measured.
+    public var timeToFirstToken: Double?
     /// `eos`, `length`, `stop_string` or `cancelled`; nil while streaming.
     public var stopReason: String?
 
     public init(
         model: String, modelHash: String? = nil, template: String? = nil,
         sampling: SamplingSettings = .default, seed: UInt64? = nil, promptTokens: Int = 0,
-        generatedTokens: Int = 0, tokensPerSecond: Double = 0, stopReason: String? = nil
+        generatedTokens: Int = 0, tokensPerSecond: Double = 0,
+        promptTokensPerSecond: Double? = nil, timeToFirstToken: Double? = nil,
+        stopReason: String? = nil
     ) {
         self.model = model
         self.modelHash = modelHash
@@ -32,6 +38,8 @@ public struct GenerationInfo: Codable, Sendable, Equatable {
         self.promptTokens = promptTokens
         self.generatedTokens = generatedTokens
         self.tokensPerSecond = tokensPerSecond
+        self.promptTokensPerSecond = promptTokensPerSecond
+        self.timeToFirstToken = timeToFirstToken
         self.stopReason = stopReason
     }
 }

@@ -8,6 +8,10 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
     case badTensor(file: String, tensor: String, problem: String)
     /// A hyperparameter is missing or out of range.
     case badHyperparameter(file: String, key: String, problem: String)
+    /// The vocabulary is not byte-level BPE (SentencePiece `llama`, WordPiece ...).
+    case unsupportedTokenizer(file: String, model: String)
+    /// The vocabulary arrays are inconsistent.
+    case badTokenizer(file: String, problem: String)
     /// A prompt longer than the context window.
     case contextOverflow(tokens: Int, contextLength: Int)
 
@@ -21,6 +25,10 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
             return "\(file): tensor \(tensor): \(problem)"
         case .badHyperparameter(let file, let key, let problem):
             return "\(file): \(key): \(problem)"
+        case .unsupportedTokenizer(let file, let model):
+            return "\(file): tokenizer model \"\(model)\" is not supported (supported: gpt2, byte-level BPE)"
+        case .badTokenizer(let file, let problem):
+            return "\(file): tokenizer: \(problem)"
         case .contextOverflow(let tokens, let n):
             return "the prompt has \(tokens) tokens but the context window holds \(n)"
         }
