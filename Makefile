@@ -44,6 +44,7 @@ test: deps model
 
 bench: deps model release
 	$(RELEASE_BIN) bench
+	.build/release/tokenizer-bench
 
 install: deps release
 	install -d "$(PREFIX)/bin" "$(PREFIX)/share/octet"

@@ -66,6 +66,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // MARK: - Benchmarks (`make bench`; numbers, no assertions)
+        .executableTarget(
+            name: "tokenizer-bench",
+            dependencies: ["OctetGGUF", "OctetTokenizer", "OctetInference"],
+            path: "Benchmarks/TokenizerBench"),
+
         // MARK: - Tests
         .testTarget(name: "OctetKernelsTests", dependencies: ["OctetKernels"]),
         .testTarget(name: "OctetGGUFTests", dependencies: ["OctetGGUF"]),
@@ -80,7 +86,8 @@ let package = Package(
             resources: [.copy("Resources")]),
         .testTarget(name: "OctetStoreTests", dependencies: ["OctetStore"]),
         .testTarget(name: "OctetTUITests", dependencies: ["OctetTUI"]),
-        .testTarget(name: "OctetCLITests", dependencies: []),
+        .testTarget(
+            name: "OctetCLITests", dependencies: [], resources: [.copy("Resources")]),
     ],
     swiftLanguageModes: [.v5]
 )

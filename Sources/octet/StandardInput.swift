@@ -1,0 +1,37 @@
+import Foundation
+
+/// Reading a prompt or text from stdin (`PROMPT` given as `-`, or absent where allowed).
+enum StandardInput {
+    /// Why stdin could not be used.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// All of stdin as UTF-8 text. With `trimmingOneNewline`, one trailing "\n" (or "\r\n")
+    /// is dropped, as DESIGN.md asks for `run -` and `prompt -`.
+    /// - Throws: `Failure` when the bytes are not valid UTF-8, naming the first bad offset.
+    static func readAllText(trimmingOneNewline: Bool) throws -> String {
+        var bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        if trimmingOneNewline, bytes.last == 0x0A {
+            bytes.removeLast()
+            if bytes.last == 0x0D { bytes.removeLast() }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw Failure(description: "stdin is not valid UTF-8 (at byte \(firstInvalidOffset(bytes)))")
+        }
+        return text
+    }
+
+    /// The offset of the first byte that does not belong to a valid UTF-8 sequence.
+    static func firstInvalidOffset(_ bytes: [UInt8]) -> Int {
+        var offset = 0
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput, .error: return offset
+            }
+        }
+    }
+}
