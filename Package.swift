@@ -78,7 +78,9 @@ let package = Package(
         .testTarget(
             name: "OctetChatTests", dependencies: ["OctetChat"],
             resources: [.copy("Resources")]),
-        .testTarget(name: "OctetStoreTests", dependencies: ["OctetStore"]),
+        .testTarget(
+            name: "OctetStoreTests", dependencies: ["OctetStore", "OctetChat"],
+            resources: [.copy("Resources")]),
         .testTarget(name: "OctetTUITests", dependencies: ["OctetTUI"]),
         .testTarget(name: "OctetCLITests", dependencies: []),
     ],

@@ -11,7 +11,10 @@ struct Octet: AsyncParsableCommand {
         commandName: "octet",
         abstract: "A terminal chat with a language model running on this CPU, offline.",
         version: version,
-        subcommands: []
+        subcommands: [
+            ListCommand.self, ShowCommand.self, SearchCommand.self, ExportCommand.self,
+            ImportCommand.self, RenameCommand.self, DeleteCommand.self,
+        ]
     )
 
     /// ArgumentParser exits 64 on usage errors and prints several lines; DESIGN.md asks for

@@ -1,0 +1,89 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The checks and preparation done on the database path before SQLite sees it, so that a file
+/// that is not ours is never written to, and a new one is private from its first byte.
+enum DatabaseFile {
+    /// What was found at the path.
+    enum State: Equatable {
+        /// Nothing, or an empty file: SQLite will create the schema.
+        case new
+        /// A file that starts like an SQLite database.
+        case existing
+    }
+
+    /// The 16 bytes every SQLite 3 database file starts with (sqlite.org/fileformat.html).
+    static let header = Array("SQLite format 3\0".utf8)
+
+    /// Creates the folder (mode 0700) and the empty file (mode 0600) when missing, and makes an
+    /// existing file private (0600). Throws `StoreError.notADatabase` for a file that does not
+    /// start with SQLite's header, before anything touches it.
+    static func prepare(_ path: String) throws -> State {
+        try createDirectory(for: path)
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            try createFile(path)
+            return .new
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw StoreError.io(path: path, problem: "not a regular file")
+        }
+        if info.st_size == 0 { return .new }
+        guard try readHeader(path) == header else { throw StoreError.notADatabase(path: path) }
+        if info.st_mode & 0o077 != 0 {
+            // Best effort: a file we do not own keeps its mode, and SQLite will say if it
+            // cannot be opened.
+            _ = chmod(path, 0o600)
+        }
+        return .existing
+    }
+
+    // MARK: - Helpers
+
+    private static func createDirectory(for path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw StoreError.io(path: path, problem: "\(directory) is not a folder")
+            }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw StoreError.io(path: path, problem: "cannot create the folder \(directory)")
+        }
+    }
+
+    /// `O_EXCL`: when another process creates the file at the same moment, theirs is kept.
+    private static func createFile(_ path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd >= 0 {
+            close(fd)
+            return
+        }
+        let code = errno
+        if code == EEXIST { return }
+        if code == EACCES || code == EROFS || code == EPERM { throw StoreError.readOnly(path: path) }
+        if code == ENOSPC { throw StoreError.diskFull(path: path) }
+        throw StoreError.io(path: path, problem: String(cString: strerror(code)))
+    }
+
+    private static func readHeader(_ path: String) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw StoreError.io(path: path, problem: "cannot read the file (permissions?)")
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: header.count)) ?? nil
+        return Array(data ?? Data())
+    }
+}
