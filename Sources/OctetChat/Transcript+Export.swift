@@ -88,10 +88,11 @@ public enum Transcript {
 
     // MARK: - JSON
 
-    /// The conversation as JSON (schema above), pretty-printed, UTF-8.
+    /// The conversation as JSON (schema above), pretty-printed, keys sorted (the same
+    /// conversation always gives the same bytes), UTF-8.
     public static func json(_ conversation: Conversation) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(ConversationJSON(conversation))
     }
 

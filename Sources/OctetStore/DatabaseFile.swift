@@ -36,12 +36,25 @@ enum DatabaseFile {
         }
         if info.st_size == 0 { return .new }
         guard try readHeader(path) == header else { throw StoreError.notADatabase(path: path) }
-        if info.st_mode & 0o077 != 0 {
-            // Best effort: a file we do not own keeps its mode, and SQLite will say if it
-            // cannot be opened.
-            _ = chmod(path, 0o600)
-        }
+        makePrivate(path, mode: info.st_mode)
         return .existing
+    }
+
+    /// Takes the group's and others' permissions away from the file, and gives its `-wal`
+    /// and `-shm` companions the file's own: SQLite creates them with the file's mode, so a
+    /// failed open of a read-only file leaves read-only companions that would keep failing
+    /// after the file itself is made writable again. Best effort: a file we do not own keeps
+    /// its mode, and SQLite says if it cannot be opened. The owner's bits are never added:
+    /// a file made read-only on purpose stays so.
+    private static func makePrivate(_ path: String, mode: mode_t) {
+        let owner = mode & 0o700
+        if mode & 0o777 != owner { _ = chmod(path, owner) }
+        for companion in [path + "-wal", path + "-shm"] {
+            var info = stat()
+            if stat(companion, &info) == 0, info.st_mode & 0o777 != owner {
+                _ = chmod(companion, owner)
+            }
+        }
     }
 
     // MARK: - Helpers

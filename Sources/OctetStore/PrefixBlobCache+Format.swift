@@ -1,5 +1,12 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What names a blob: the model, the token prefix (by count and SHA-256) and the format.
 /// File name: `<modelHash>-<tokenCount>-<prefixHash>.blob`.
@@ -84,11 +91,13 @@ struct BlobHeader {
         return data
     }
 
-    /// The payload of a blob file when its header matches `key` and `format` and the payload
-    /// has the recorded length and SHA-256; nil otherwise.
-    static func validatedPayload(_ file: Data, key: BlobKey, format: String) -> Data? {
-        var reader = ByteReader(data: file)
-        guard reader.bytes(magic.count) == magic,
+    /// Where the payload is in a blob file, when its header matches `key` and `format` and
+    /// the payload has the recorded length and SHA-256; nil otherwise.
+    static func validatedPayload(
+        _ file: UnsafeRawBufferPointer, key: BlobKey, format: String
+    ) -> Range<Int>? {
+        var reader = ByteReader(bytes: file)
+        guard reader.bytes(magic.count).map(Array.init) == magic,
             reader.string() == format,
             reader.string() == key.modelHash,
             reader.integer(UInt64.self) == UInt64(key.tokenCount),
@@ -97,9 +106,9 @@ struct BlobHeader {
             let payloadHash = reader.bytes(32).map(ModelFileHash.hex),
             UInt64(reader.remaining) == length
         else { return nil }
-        let payload = file.suffix(reader.remaining)
-        guard ModelFileHash.hex(SHA256.hash(data: payload)) == payloadHash else { return nil }
-        return Data(payload)
+        let payload = reader.offset..<file.count
+        let digest = SHA256.hash(data: UnsafeRawBufferPointer(rebasing: file[payload]))
+        return ModelFileHash.hex(digest) == payloadHash ? payload : nil
     }
 
     private static func bytes(hex: String) -> [UInt8] {
@@ -115,16 +124,15 @@ struct BlobHeader {
 
 /// Bounds-checked reading of a blob header.
 private struct ByteReader {
-    let data: Data
+    let bytes: UnsafeRawBufferPointer
     var offset = 0
 
-    var remaining: Int { data.count - offset }
+    var remaining: Int { bytes.count - offset }
 
-    mutating func bytes(_ count: Int) -> [UInt8]? {
+    mutating func bytes(_ count: Int) -> UnsafeRawBufferPointer? {
         guard count >= 0, remaining >= count else { return nil }
-        let start = data.startIndex + offset
-        offset += count
-        return Array(data[start..<start + count])
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
     }
 
     mutating func integer<T: FixedWidthInteger>(_ type: T.Type) -> T? {
@@ -136,4 +144,38 @@ private struct ByteReader {
         guard let length = integer(UInt32.self), let raw = bytes(Int(length)) else { return nil }
         return String(bytes: raw, encoding: .utf8)
     }
+}
+
+/// A blob file mapped into memory (copy-on-write, so the payload can be handed out as a
+/// `Data` without copying 100 MB: the engine reads it once, straight from the page cache).
+/// Blob files are replaced by rename and removed by unlink, never rewritten in place, so a
+/// mapping stays valid for as long as it lives.
+final class MappedFile {
+    let base: UnsafeMutableRawPointer
+    let size: Int
+
+    /// Nil when the file cannot be opened or is empty.
+    init?(path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        size = Int(info.st_size)
+        guard let pointer = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0),
+            pointer != MAP_FAILED
+        else { return nil }
+        base = pointer
+    }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: size) }
+
+    /// The bytes of `range` as a `Data` that keeps the mapping alive until it is released.
+    func data(_ range: Range<Int>) -> Data {
+        Data(
+            bytesNoCopy: base + range.lowerBound, count: range.count,
+            deallocator: .custom { _, _ in withExtendedLifetime(self) {} })
+    }
+
+    deinit { munmap(base, size) }
 }

@@ -128,10 +128,10 @@ public struct PrefixBlobCache: Sendable {
                 format: format)
             guard key.fileName == candidate.fileName else { continue }
             let filePath = path(of: candidate.fileName)
-            guard let data = FileManager.default.contents(atPath: filePath) else { continue }
-            if let payload = BlobHeader.validatedPayload(data, key: key, format: format) {
+            guard let file = MappedFile(path: filePath) else { continue }
+            if let payload = BlobHeader.validatedPayload(file.bytes, key: key, format: format) {
                 try? touch(filePath)
-                return Entry(tokenCount: candidate.tokenCount, payload: payload)
+                return Entry(tokenCount: candidate.tokenCount, payload: file.data(payload))
             }
             try? FileManager.default.removeItem(atPath: filePath)
         }

@@ -146,3 +146,23 @@ final class PrefixBlobCacheTests: XCTestCase {
         XCTAssertThrowsError(try cache.save(Data(), modelHash: "../../etc", tokens: [1]))
     }
 }
+
+extension PrefixBlobCacheTests {
+    /// The size of a 2,000-token f32 KV cache of SmolLM2-135M (30 layers, K and V, 3 heads of
+    /// 64): how long saving and loading one takes, validation included.
+    func testALargeBlobSavesAndLoadsInAFractionOfASecond() throws {
+        let size = 30 * 2 * 3 * 64 * 2000 * 4
+        let cache = try makeCache(capacity: 1 << 30)
+        let payload = Data(count: size)
+        let tokens = Array(0..<2000)
+        var started = Date()
+        try cache.save(payload, modelHash: model, tokens: tokens)
+        let saved = Date().timeIntervalSince(started)
+        started = Date()
+        let hit = try cache.load(modelHash: model, tokens: tokens + [1, 2, 3])
+        let loaded = Date().timeIntervalSince(started)
+        XCTAssertEqual(hit?.tokenCount, 2000)
+        XCTAssertEqual(hit?.payload.count, size)
+        print(String(format: "blob of %.1f MB: save %.3f s, load %.3f s", Double(size) / 1e6, saved, loaded))
+    }
+}
