@@ -20,7 +20,8 @@ import Foundation
 ///       "sampling": { … }, "seed": 123, "prompt_tokens": 31, "generated_tokens": 40,
 ///       "tok_s": 55.2, "prompt_tok_s": 410.0, "ttft_s": 0.08, "stop_reason": "eos" } ] }
 /// ```
-/// Fields without a value are left out. On import only `version` and `messages` (each with
+/// Fields without a value are left out (but `sampling.seed` is null when every reply draws a
+/// random seed). On import only `version` and `messages` (each with
 /// `role`, `content`, `created`) are required; a missing `complete` means true, missing
 /// sampling fields take `SamplingSettings.default`'s values, `id` is ignored (the store gives
 /// a new one). Export then import gives back the same conversation, to the millisecond.
@@ -37,7 +38,8 @@ public enum Transcript {
             switch self {
             case .invalid(let problem): return "not an Octet transcript: \(problem)"
             case .newerVersion(let version):
-                return "transcript version \(version) is newer than this Octet reads (\(Transcript.jsonVersion))"
+                return "transcript version \(version) is newer than this Octet reads "
+                    + "(\(Transcript.jsonVersion))"
             }
         }
     }
@@ -56,10 +58,12 @@ public enum Transcript {
         lines.append("- Updated: " + readableTime(conversation.updated))
         if let system = conversation.systemPrompt {
             lines += ["", "**System prompt:**", ""]
-            lines += system.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }
+            let quoted = system.split(separator: "\n", omittingEmptySubsequences: false)
+            lines += quoted.map { "> " + $0 }
         }
         for message in conversation.messages {
-            lines += ["", "## \(message.role.rawValue.capitalized) · \(readableTime(message.created))", ""]
+            let role = message.role.rawValue.capitalized
+            lines += ["", "## \(role) · \(readableTime(message.created))", ""]
             lines.append(message.content)
             if let note = replyNote(message) { lines += ["", note] }
         }
@@ -107,7 +111,9 @@ public enum Transcript {
         } catch {
             throw ImportError.invalid("not JSON")
         }
-        guard decoded.version <= jsonVersion else { throw ImportError.newerVersion(decoded.version) }
+        guard decoded.version <= jsonVersion else {
+            throw ImportError.newerVersion(decoded.version)
+        }
         guard decoded.version >= 1 else { throw ImportError.invalid("version \(decoded.version)") }
         return try decoded.conversation()
     }
@@ -274,7 +280,8 @@ private struct MessageJSON: Codable {
 
     func message(index: Int) throws -> Message {
         guard let role = Role(rawValue: role) else {
-            throw Transcript.ImportError.invalid("messages[\(index)].role: unknown role \"\(role)\"")
+            throw Transcript.ImportError.invalid(
+                "messages[\(index)].role: unknown role \"\(role)\"")
         }
         guard let created = Transcript.date(iso8601: created) else {
             throw Transcript.ImportError.invalid("messages[\(index)].created: not an ISO 8601 time")
@@ -313,7 +320,8 @@ private struct SamplingJSON: Codable {
             topK: try c.decodeIfPresent(Int.self, forKey: .topK) ?? d.topK,
             topP: try c.decodeIfPresent(Double.self, forKey: .topP) ?? d.topP,
             minP: try c.decodeIfPresent(Double.self, forKey: .minP) ?? d.minP,
-            repeatPenalty: try c.decodeIfPresent(Double.self, forKey: .repeatPenalty) ?? d.repeatPenalty,
+            repeatPenalty: try c.decodeIfPresent(Double.self, forKey: .repeatPenalty)
+                ?? d.repeatPenalty,
             repeatLastN: try c.decodeIfPresent(Int.self, forKey: .repeatLastN) ?? d.repeatLastN,
             seed: try c.decodeIfPresent(UInt64.self, forKey: .seed),
             maxTokens: try c.decodeIfPresent(Int.self, forKey: .maxTokens) ?? d.maxTokens)

@@ -61,7 +61,10 @@ extension AppDatabase {
     public func updateReply(_ messageID: Int64, content: String, at date: Date = Date()) throws {
         try write { db in
             try db.execute(
-                sql: "UPDATE message SET content = ?, complete = 0 WHERE id = ? AND role = 'assistant'",
+                sql: """
+                    UPDATE message SET content = ?, complete = 0
+                    WHERE id = ? AND role = 'assistant'
+                    """,
                 arguments: [content, messageID])
             guard db.changesCount == 1 else { throw StoreError.noSuchMessage(id: messageID) }
             try Self.touchConversation(ofMessage: messageID, at: date, db)

@@ -11,7 +11,8 @@ extension AppDatabase {
         let stamp = try ModelFileHash.stamp(path)
         let cached = try read { db in
             try String.fetchOne(
-                db, sql: "SELECT sha256 FROM modelFile WHERE path = ? AND size = ? AND modified = ?",
+                db,
+                sql: "SELECT sha256 FROM modelFile WHERE path = ? AND size = ? AND modified = ?",
                 arguments: [stamp.path, stamp.size, stamp.modified])
         }
         if let cached { return cached }
@@ -21,7 +22,10 @@ extension AppDatabase {
         guard try ModelFileHash.stamp(path) == stamp else { return hash }
         try write { db in
             try db.execute(
-                sql: "INSERT OR REPLACE INTO modelFile (path, size, modified, sha256) VALUES (?, ?, ?, ?)",
+                sql: """
+                    INSERT OR REPLACE INTO modelFile (path, size, modified, sha256)
+                    VALUES (?, ?, ?, ?)
+                    """,
                 arguments: [stamp.path, stamp.size, stamp.modified, hash])
         }
         return hash

@@ -86,7 +86,9 @@ enum DatabaseFile {
         }
         let code = errno
         if code == EEXIST { return }
-        if code == EACCES || code == EROFS || code == EPERM { throw StoreError.readOnly(path: path) }
+        if code == EACCES || code == EROFS || code == EPERM {
+            throw StoreError.readOnly(path: path)
+        }
         if code == ENOSPC { throw StoreError.diskFull(path: path) }
         throw StoreError.io(path: path, problem: String(cString: strerror(code)))
     }

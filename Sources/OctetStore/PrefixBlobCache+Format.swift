@@ -114,7 +114,7 @@ struct BlobHeader {
     private static func bytes(hex: String) -> [UInt8] {
         var bytes: [UInt8] = []
         var index = hex.startIndex
-        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) {
+        while let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) {
             bytes.append(UInt8(hex[index..<next], radix: 16) ?? 0)
             index = next
         }

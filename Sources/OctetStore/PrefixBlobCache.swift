@@ -94,7 +94,8 @@ public struct PrefixBlobCache: Sendable {
         let header = BlobHeader(key: key, format: format, payload: payload).encoded()
         guard Int64(header.count + payload.count) <= capacity else { return false }
         let finalPath = path(of: key.fileName)
-        let temporary = directory + "/." + key.fileName + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let unique = "\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = directory + "/." + key.fileName + "." + unique + ".tmp"
         do {
             guard FileManager.default.createFile(
                 atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600])
@@ -105,11 +106,15 @@ public struct PrefixBlobCache: Sendable {
             try handle.write(contentsOf: payload)
             try handle.close()
             try touch(temporary)
-            guard rename(temporary, finalPath) == 0 else { throw StoreError.readOnly(path: directory) }
+            guard rename(temporary, finalPath) == 0 else {
+                throw StoreError.readOnly(path: directory)
+            }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             if let error = error as? StoreError { throw error }
-            throw StoreError.io(path: directory, problem: "cannot write \(key.fileName): \(error.localizedDescription)")
+            throw StoreError.io(
+                path: directory,
+                problem: "cannot write \(key.fileName): \(error.localizedDescription)")
         }
         try evict(keeping: key.fileName)
         return true
@@ -195,7 +200,9 @@ public struct PrefixBlobCache: Sendable {
             let filePath = path(of: name)
             let modified = (try? FileManager.default.attributesOfItem(atPath: filePath))?[
                 .modificationDate] as? Date
-            if let modified, modified < cutoff { try? FileManager.default.removeItem(atPath: filePath) }
+            if let modified, modified < cutoff {
+                try? FileManager.default.removeItem(atPath: filePath)
+            }
         }
     }
 

@@ -9,7 +9,9 @@ import OctetChat
 ///
 /// ```swift
 /// let recorder = try ReplyRecorder(database: db, conversationID: id, generation: info)
-/// for await event in session.events { if case .text(let piece) = event { try recorder.append(piece) } }
+/// for await event in session.events {
+///     if case .text(let piece) = event { try recorder.append(piece) }
+/// }
 /// try recorder.finish(generation: finalInfo)
 /// ```
 ///

@@ -44,8 +44,8 @@ public struct SearchHit: Sendable, Equatable {
 ///   diacritics folded), ranked by bm25, each word matching as a prefix (search as you type);
 /// - queries with Chinese, Japanese, Korean or Thai characters, or with no indexable word at
 ///   all (an emoji), use a substring (LIKE) scan: unicode61 keeps a whole run of CJK text as
-///   one token, so 编程 inside 我喜欢编程 is not an FTS5 word, and the trigram tokenizer would
-///   only match queries of three or more characters. Ranked by the number of occurrences.
+///   one token, so 编程 inside 我喜欢编程 is not an FTS5 word, and the trigram tokenizer
+///   would only match queries of three or more characters. Ranked by the number of occurrences.
 ///
 /// Either way one hit per conversation (its best message), best first, and among equal ranks
 /// the most recently active conversation first.
@@ -90,7 +90,8 @@ extension AppDatabase {
             """
         return try Row.fetchAll(db, sql: sql, arguments: [pattern]).map { row in
             let (text, highlights) = SnippetText.unmark(try row.decode(forColumn: "snippet"))
-            return try hit(row, snippet: text, highlights: highlights, rank: row.decode(forColumn: "rank"))
+            let rank: Double = try row.decode(forColumn: "rank")
+            return try hit(row, snippet: text, highlights: highlights, rank: rank)
         }
     }
 

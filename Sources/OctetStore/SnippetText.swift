@@ -82,7 +82,9 @@ enum SnippetText {
         guard !term.isEmpty else { return [] }
         var found: [Range<String.Index>] = []
         var from = text.startIndex
-        while let range = text.range(of: term, options: .caseInsensitive, range: from..<text.endIndex) {
+        while let range = text.range(
+            of: term, options: .caseInsensitive, range: from..<text.endIndex)
+        {
             found.append(range)
             from = range.upperBound
         }

@@ -16,7 +16,8 @@ extension StoreError {
         case .SQLITE_CANTOPEN:
             return .io(
                 path: path,
-                problem: "cannot open the database (permissions, or a read-only folder for its -wal and -shm files?)")
+                problem: "cannot open the database (permissions, or a read-only folder for "
+                    + "its -wal and -shm files?)")
         case .SQLITE_FULL:
             return .diskFull(path: path)
         case .SQLITE_BUSY, .SQLITE_LOCKED:

@@ -24,7 +24,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .notADatabase(let path):
             return "\(path): not an Octet database (not SQLite, or corrupt); it was left untouched"
         case .newerVersion(let path, let migration):
-            return "\(path): written by a newer Octet (migration \(migration)); upgrade Octet to open it"
+            return "\(path): written by a newer Octet (migration \(migration)); "
+                + "upgrade Octet to open it"
         case .noSuchConversation(let id):
             return "no conversation with id \(id)"
         case .noSuchMessage(let id):
@@ -32,7 +33,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .emptyTitle:
             return "a title must not be empty"
         case .readOnly(let path):
-            return "\(path): cannot write the database (read-only file or folder?); nothing saved was changed"
+            return "\(path): cannot write the database (read-only file or folder?); "
+                + "nothing saved was changed"
         case .diskFull(let path):
             return "\(path): disk full; what was saved before is kept"
         case .io(let path, let problem):

@@ -68,7 +68,8 @@ struct SearchCommand: ParsableCommand {
             return
         }
         for hit in hits {
-            print("\(HistoryOutput.padded(hit.conversationID))  \(hit.title)  —  \(hit.markedSnippet())")
+            let id = HistoryOutput.padded(hit.conversationID)
+            print("\(id)  \(hit.title)  —  \(hit.markedSnippet())")
         }
     }
 }

@@ -10,7 +10,8 @@ import OctetStore
 /// `octet import FILE`: stores a JSON transcript as a new conversation and prints its id.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import a JSON transcript (from `octet export --format json`).")
+        commandName: "import",
+        abstract: "Import a JSON transcript (from `octet export --format json`).")
 
     @OptionGroup var database: DatabaseOptions
     @Argument(help: "The JSON file, or - for stdin.") var file: String
