@@ -196,6 +196,25 @@ final class HistoryCLITests: XCTestCase {
         XCTAssertEqual(try octet(["list", "--json"]).stdout, "[]\n")
     }
 
+    func testTheDefaultDatabaseIsPrivateUnderXDGDataHome() throws {
+        // Given an XDG data folder whose octet folder another tool created world-readable
+        let data = folder.appendingPathComponent("data")
+        let octetFolder = data.appendingPathComponent("octet").path
+        try FileManager.default.createDirectory(
+            atPath: octetFolder, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o755])
+        // When a history command runs without --db
+        let result = try OctetProcess.run(["list"], environment: ["XDG_DATA_HOME": data.path])
+        // Then the database is there, 0600, in a 0700 folder
+        XCTAssertEqual(result.status, 0, result.stderr)
+        func mode(_ path: String) throws -> Int? {
+            (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?
+                .intValue
+        }
+        XCTAssertEqual(try mode(octetFolder + "/octet.sqlite"), 0o600)
+        XCTAssertEqual(try mode(octetFolder), 0o700)
+    }
+
     // MARK: - Errors
 
     func testEveryErrorIsOneLineAndExitsOne() throws {
