@@ -84,7 +84,9 @@ let package = Package(
         .testTarget(
             name: "OctetChatTests", dependencies: ["OctetChat"],
             resources: [.copy("Resources")]),
-        .testTarget(name: "OctetStoreTests", dependencies: ["OctetStore"]),
+        .testTarget(
+            name: "OctetStoreTests", dependencies: ["OctetStore", "OctetChat"],
+            resources: [.copy("Resources")]),
         .testTarget(name: "OctetTUITests", dependencies: ["OctetTUI"]),
         .testTarget(
             name: "OctetCLITests", dependencies: [], resources: [.copy("Resources")]),

@@ -13,6 +13,8 @@ struct Octet: AsyncParsableCommand {
         version: version,
         subcommands: [
             TokenizeCommand.self,
+            ListCommand.self, ShowCommand.self, SearchCommand.self, ExportCommand.self,
+            ImportCommand.self, RenameCommand.self, DeleteCommand.self,
         ]
     )
 
