@@ -9,7 +9,8 @@ import Mustache
 /// The template text is Mustache rendered as plain text (never HTML-escaped: `a < b && c`
 /// stays as it is). `{{input}}` is the user's text; other `{{names}}` are variables, which
 /// take their value from the caller or the file's `variables:` defaults. Values are inserted
-/// as they are and never read as Mustache themselves.
+/// as they are and never read as Mustache themselves; an empty value is false in a section
+/// (`{{#name}}...{{/name}}` shows only when `name` is set).
 public struct PromptTemplate: Sendable {
     /// One worked example: sent as an earlier user turn (its `input` rendered through the
     /// template, like the real one) and the assistant's `output`.
@@ -149,8 +150,19 @@ private final class VariableScope: MustacheParent {
     init(values: [String: String]) { self.values = values }
 
     func child(named name: String) -> Any? {
-        if let value = values[name] { return value }
+        if let value = values[name] { return VariableValue(text: value) }
         if !missing.contains(name) { missing.append(name) }
         return nil
     }
+}
+
+/// One variable's value. Empty text counts as false in sections, so that
+/// `{{#language}}in {{language}} {{/language}}` shows only when the variable is set (an empty
+/// Swift string would otherwise be "truthy"); it has no children, so names inside a section
+/// are looked up in the scope.
+private struct VariableValue: MustacheCustomRenderable, MustacheParent {
+    let text: String
+    var renderText: String { text }
+    var isNull: Bool { text.isEmpty }
+    func child(named name: String) -> Any? { nil }
 }
