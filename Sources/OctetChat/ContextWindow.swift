@@ -49,8 +49,10 @@ public struct ContextWindow: Sendable, Equatable {
         let turns = plan.turnCount
         var dropped = min(max(0, alreadyDropped), turns)
         var target = promptLimit
+        var sizes: MessageSizes?
         while true {
-            let text = try render(plan.messages(droppingTurns: dropped))
+            let messages = plan.messages(droppingTurns: dropped)
+            let text = try render(messages)
             let tokens = tokenize(text)
             if tokens.count <= target || (tokens.count <= promptLimit && dropped == turns) {
                 return FittedPrompt(
@@ -62,24 +64,39 @@ public struct ContextWindow: Sendable, Equatable {
             }
             // Cutting: aim below the limit so that the following turns fit as they are.
             target = refillTarget
-            dropped += turnsToDrop(plan, from: dropped, excess: tokens.count - target, tokenize: tokenize)
+            if sizes == nil {
+                sizes = MessageSizes(plan: plan, rendered: messages, total: tokens.count, tokenize: tokenize)
+            }
+            dropped += sizes!.turnsHolding(tokens.count - target, from: dropped)
         }
     }
+}
 
-    /// An estimate of how many more turns, from turn `first`, hold `excess` tokens (each
-    /// message's own tokens plus a few for its header), at least one; the caller renders
-    /// again to check, so an estimate is enough.
-    private func turnsToDrop(
-        _ plan: PromptPlan, from first: Int, excess: Int, tokenize: (String) -> [TokenID]
-    ) -> Int {
-        let starts = plan.turnStarts
+/// Token counts for estimating how many turns to drop: each earlier message's own tokens
+/// plus the format's per-message overhead, measured on the rendered prompt (rounded up, so
+/// the estimate errs towards dropping too little; `fit` renders again to check).
+private struct MessageSizes {
+    let plan: PromptPlan
+    let starts: [Int]
+    let history: [Int]
+    let overhead: Int
+
+    init(plan: PromptPlan, rendered: [ChatMessage], total: Int, tokenize: (String) -> [TokenID]) {
+        self.plan = plan
+        starts = plan.turnStarts
+        history = plan.history.map { tokenize($0.content).count }
+        let contents = rendered.reduce(0) { $0 + tokenize($1.content).count }
+        let count = max(1, rendered.count)
+        overhead = max(0, (total - contents + count - 1) / count)
+    }
+
+    /// How many turns, from turn `first` on, hold at least `excess` tokens (at least one).
+    func turnsHolding(_ excess: Int, from first: Int) -> Int {
         var freed = 0
         var turn = first
         while turn < starts.count, freed < excess {
-            let end = turn + 1 < starts.count ? starts[turn + 1] : plan.history.count
-            for message in plan.history[starts[turn]..<end] {
-                freed += tokenize(message.content).count + 4
-            }
+            let end = turn + 1 < starts.count ? starts[turn + 1] : history.count
+            freed += history[starts[turn]..<end].reduce(0) { $0 + $1 + overhead }
             turn += 1
         }
         return max(1, turn - first)
