@@ -14,6 +14,10 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
     case badTokenizer(file: String, problem: String)
     /// A prompt longer than the context window.
     case contextOverflow(tokens: Int, contextLength: Int)
+    /// A sampling parameter out of its range.
+    case badSamplingParameter(name: String, value: String, expected: String)
+    /// A generation request that cannot run (an empty prompt, a negative token budget).
+    case badRequest(problem: String)
 
     public var description: String {
         switch self {
@@ -31,6 +35,10 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
             return "\(file): tokenizer: \(problem)"
         case .contextOverflow(let tokens, let n):
             return "the prompt has \(tokens) tokens but the context window holds \(n)"
+        case .badSamplingParameter(let name, let value, let expected):
+            return "\(name) \(value) is out of range (expected \(expected))"
+        case .badRequest(let problem):
+            return problem
         }
     }
 }
