@@ -124,10 +124,10 @@ final class RunCommandTests: XCTestCase {
 
     func testUserErrorsAreOneLineAndExitOne() throws {
         let cases: [([String], String)] = [
-            (["--template", "zero-shot", "hi"], "octet: --template: not available yet"),
-            (["--var", "a=b", "hi"], "octet: --var: not available yet"),
-            (["--system", "Be brief.", "hi"], "octet: --system: not available yet"),
-            (["--chat-format", "chatml", "hi"], "octet: --chat-format: not available yet"),
+            (["--template", "no-such-template", "hi"], "octet: no prompt template named \"no-such-template\" (available: chain-of-thought, explain-code, few-shot, summarize, translate, zero-shot)"),
+            (["--var", "a", "hi"], "octet: --var \"a\": expected KEY=VALUE"),
+            (["--raw", "--system", "Be brief.", "hi"], "octet: --raw sends the prompt as is: no --template, --system or --chat-format"),
+            (["--chat-format", "nope", "hi"], "octet: unknown chat format \"nope\" (known: chatml-smollm2, chatml, llama3, llama3-hf, mistral-v1, mistral-v0.2, llama2-sys, zephyr, gemma, phi3)"),
             (["--save", "hi"], "octet: --save: not available yet"),
             (["--resume", "3", "hi"], "octet: --resume: not available yet"),
             (["--save", "--resume", "3", "hi"], "octet: --save and --resume exclude each other"),

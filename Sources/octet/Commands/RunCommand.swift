@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OctetChat
 import OctetInference
 
 /// `octet run PROMPT`: one reply, streamed to stdout as it is generated (or one JSON object
@@ -11,12 +12,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(help: "The conversation database (for --save and --resume).")
     var db: String?
-    @Option(help: "The prompt template to ask with.")
-    var template: String?
-    @Option(name: .customLong("var"), help: "A template variable, KEY=VALUE (repeatable).")
-    var variables: [String] = []
-    @Option(help: "The system prompt.")
-    var system: String?
+    @OptionGroup var templates: TemplateOptions
     @Flag(help: "Send PROMPT as is: no chat format, no template.")
     var raw = false
     @Option(name: .customLong("chat-format"), help: "The chat format (default: the model's own).")
@@ -39,11 +35,13 @@ struct RunCommand: AsyncParsableCommand {
         if save, resume != nil { throw ValidationError("--save and --resume exclude each other") }
         if let ctx, ctx < 1 { throw ValidationError("--ctx \(ctx): must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): must be at least 1") }
-        let notYet: [(Bool, String)] = [
-            (template != nil, "--template"), (!variables.isEmpty, "--var"),
-            (system != nil, "--system"), (chatFormat != nil, "--chat-format"),
-            (save, "--save"), (resume != nil, "--resume"),
-        ]
+        if raw, templates.template != nil || templates.system != nil || chatFormat != nil {
+            throw ValidationError("--raw sends the prompt as is: no --template, --system or --chat-format")
+        }
+        if let chatFormat, ChatFormat(name: chatFormat) == nil {
+            throw ChatError.unknownChatFormat(name: chatFormat)
+        }
+        let notYet: [(Bool, String)] = [(save, "--save"), (resume != nil, "--resume")]
         if let (_, option) = notYet.first(where: \.0) {
             throw ValidationError("\(option): not available yet")
         }
@@ -55,19 +53,26 @@ struct RunCommand: AsyncParsableCommand {
         let interrupt = InterruptHandler { stop.cancel() }
         defer { interrupt.restore() }
         let text = try PromptInput.read(prompt)
+        let output = RunOutput(json: json)
+        if raw {
+            try await runRaw(text, stop: stop, output: output)
+        } else {
+            try await runChat(text, stop: stop, output: output)
+        }
+        try output.finish()
+    }
+
+    /// `--raw`: the text as is, straight to the generator.
+    private func runRaw(_ text: String, stop: CancellationFlag, output: RunOutput) async throws {
         let engine = try EngineLoader.load(
             path: modelOptions.modelPath, threads: threads, contextLength: ctx)
-        let promptText = raw ? text : try InterimChatPrompt.render(
-            user: text, chatTemplate: engine.tokenizer.chatTemplate)
         let request = GenerationRequest(
-            prompt: engine.tokenizer.encodePrompt(promptText), maxTokens: sampling.maxTokens,
+            prompt: engine.tokenizer.encodePrompt(text), maxTokens: sampling.maxTokens,
             sampling: sampling.parameters(seed: .random(in: .min ... .max)),
             ignoreEOS: sampling.ignoreEOS)
         let generator = Generator(model: engine.model, tokenizer: engine.tokenizer)
-        let output = RunOutput(json: json)
         for await event in try generator.generate(request, cancellation: stop) {
             output.handle(event)
         }
-        try output.finish()
     }
 }
