@@ -44,8 +44,13 @@ final class PromptTemplateTests: XCTestCase {
     func testChainOfThoughtAsksForStepsAndAnAnswerLine() throws {
         let cot = try TemplateLibrary(directories: [Self.shippedPrompts]).template(named: "chain-of-thought")
         XCTAssertTrue(cot.system?.contains("step by step") == true)
-        XCTAssertTrue(cot.examples.first?.output.contains("\nAnswer: 10") == true)
-        XCTAssertEqual(cot.sampling.temperature, 0.2)
+        XCTAssertEqual(cot.examples.count, 2)
+        for example in cot.examples {
+            XCTAssertTrue(example.output.hasPrefix("Step 1: "), example.output)
+            XCTAssertEqual(example.output.split(separator: "\n").last?.hasPrefix("Answer: "), true)
+        }
+        XCTAssertTrue(try cot.render(input: "Q?").hasSuffix("Q?\nLet's think step by step."))
+        XCTAssertEqual(cot.sampling.temperature, 0)
     }
 
     func testExplainCodeSectionShowsOnlyWhenTheLanguageIsSet() throws {
