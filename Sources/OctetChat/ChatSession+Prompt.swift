@@ -33,7 +33,9 @@ struct PreparedTurn: Sendable {
 
 extension ChatSession {
     /// The prompt the next turn would send with `text` as the user's message (nil: the
-    /// conversation as it is, ending with a generation prompt). Changes nothing.
+    /// conversation as it is, ending with a generation prompt). Changes nothing. `cached`
+    /// comes from the engine, which answers only between generations (the local one waits
+    /// for a running reply to end): call it when idle.
     public func preview(_ text: String? = nil) throws -> PromptPreview {
         var messages = conversation.messages
         if let text { messages.append(Message(role: .user, content: text)) }
