@@ -82,7 +82,7 @@ let package = Package(
             name: "OctetInferenceTests", dependencies: ["OctetInference"],
             resources: [.copy("Resources")]),
         .testTarget(
-            name: "OctetChatTests", dependencies: ["OctetChat"],
+            name: "OctetChatTests", dependencies: ["OctetChat", "OctetInference", "OctetGGUF"],
             resources: [.copy("Resources")]),
         .testTarget(
             name: "OctetStoreTests", dependencies: ["OctetStore", "OctetChat"],

@@ -14,6 +14,16 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
     case badTokenizer(file: String, problem: String)
     /// A prompt longer than the context window.
     case contextOverflow(tokens: Int, contextLength: Int)
+    /// A token id outside the model's vocabulary was fed to the model.
+    case invalidToken(id: Int, vocabularySize: Int)
+    /// Logits were asked for with nothing in the cache and no tokens to evaluate.
+    case nothingToEvaluate
+    /// Memory for `what` could not be allocated.
+    case outOfMemory(what: String)
+    /// A sampling parameter out of its range.
+    case badSamplingParameter(name: String, value: String, expected: String)
+    /// A generation request that cannot run (an empty prompt, a negative token budget).
+    case badRequest(problem: String)
 
     public var description: String {
         switch self {
@@ -31,6 +41,16 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
             return "\(file): tokenizer: \(problem)"
         case .contextOverflow(let tokens, let n):
             return "the prompt has \(tokens) tokens but the context window holds \(n)"
+        case .invalidToken(let id, let n):
+            return "token id \(id) is outside the vocabulary (0..<\(n))"
+        case .nothingToEvaluate:
+            return "no tokens to evaluate and nothing in the cache"
+        case .outOfMemory(let what):
+            return "out of memory allocating \(what)"
+        case .badSamplingParameter(let name, let value, let expected):
+            return "\(name) \(value) is out of range (expected \(expected))"
+        case .badRequest(let problem):
+            return problem
         }
     }
 }

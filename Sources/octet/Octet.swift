@@ -12,9 +12,10 @@ struct Octet: AsyncParsableCommand {
         abstract: "A terminal chat with a language model running on this CPU, offline.",
         version: version,
         subcommands: [
-            TokenizeCommand.self,
+            RunCommand.self, PromptCommand.self, TokenizeCommand.self,
             ListCommand.self, ShowCommand.self, SearchCommand.self, ExportCommand.self,
             ImportCommand.self, RenameCommand.self, DeleteCommand.self,
+            TemplatesCommand.self,
         ]
     )
 

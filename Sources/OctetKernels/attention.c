@@ -1,0 +1,194 @@
+// Causal multi-head attention (with grouped KV heads) over a float16 KV cache, for one token
+// (decode) or a batch (prefill). Work item = one query head x a block of up to 4 queries:
+// scores for 16 keys at a time (the transposed key layout gives 16 keys' dimension d in one
+// load), a softmax per query, then the value rows weighted by the probabilities. Cost per
+// query: 2 x positions x head_dim multiply-adds.
+#include "kernels_internal.h"
+
+/// Queries per work item: they share every key and value load.
+#define QB 4
+
+// MARK: - Cache layout
+
+size_t oct_kv_layer_bytes(int capacity, int kv_heads, int head_dim) {
+    return (size_t)capacity * kv_heads * head_dim * sizeof(uint16_t);
+}
+
+static inline size_t key_index(const oct_kv_layer *kv, int kvh, int t, int d) {
+    return (((size_t)kvh * (kv->capacity / 16) + t / 16) * kv->head_dim + d) * 16 + t % 16;
+}
+
+void oct_kv_store(const oct_kv_layer *kv, int pos0, int n, const float *k, const float *v) {
+    const int hd = kv->head_dim, dim = kv->kv_heads * hd;
+    for (int i = 0; i < n; i++) {
+        const int t = pos0 + i;
+        for (int h = 0; h < kv->kv_heads; h++) {
+            const float *src = k + (size_t)i * dim + h * hd;
+            for (int d = 0; d < hd; d++) kv->k[key_index(kv, h, t, d)] = oct_float_to_half(src[d]);
+            oct_f32_to_f16(v + (size_t)i * dim + h * hd, kv->v + ((size_t)h * kv->capacity + t) * hd, (size_t)hd);
+        }
+    }
+}
+
+int oct_attention_items(int n, int heads) { return heads * ((n + QB - 1) / QB); }
+
+size_t oct_attention_scratch(int capacity) { return (size_t)QB * capacity; }
+
+/// One work item's geometry.
+typedef struct {
+    const float *q[QB];
+    float *out[QB];
+    int last[QB];  // the last position each query sees
+    int nq, keys, kvh;
+} item_t;
+
+static item_t item_at(const oct_kv_layer *kv, const float *q, float *out, int n, int pos0, int heads,
+                      int item) {
+    item_t it;
+    const int h = item % heads, q0 = (item / heads) * QB, dim = heads * kv->head_dim;
+    it.nq = n - q0 < QB ? n - q0 : QB;
+    it.kvh = h / (heads / kv->kv_heads);
+    for (int i = 0; i < it.nq; i++) {
+        it.q[i] = q + (size_t)(q0 + i) * dim + h * kv->head_dim;
+        it.out[i] = out + (size_t)(q0 + i) * dim + h * kv->head_dim;
+        it.last[i] = pos0 + q0 + i;
+    }
+    it.keys = it.last[it.nq - 1] + 1;
+    return it;
+}
+
+// MARK: - Scalar
+
+static void item_scalar(const oct_kv_layer *kv, const item_t *it, float scale, float *scratch) {
+    const int hd = kv->head_dim;
+    for (int i = 0; i < it->nq; i++) {
+        float *s = scratch + (size_t)i * kv->capacity;
+        for (int t = 0; t <= it->last[i]; t++) {
+            float dot = 0;
+            for (int d = 0; d < hd; d++) dot += it->q[i][d] * oct_half_to_float(kv->k[key_index(kv, it->kvh, t, d)]);
+            s[t] = dot * scale;
+        }
+        oct_softmax(s, it->last[i] + 1);
+        for (int d = 0; d < hd; d++) it->out[i][d] = 0;
+        for (int t = 0; t <= it->last[i]; t++) {
+            const uint16_t *vr = kv->v + ((size_t)it->kvh * kv->capacity + t) * hd;
+            for (int d = 0; d < hd; d++) it->out[i][d] += s[t] * oct_half_to_float(vr[d]);
+        }
+    }
+}
+
+/// Softmax of each query's row over its own positions, zeros after it up to `keys`.
+static void softmax_rows(const oct_kv_layer *kv, const item_t *it, float *scratch) {
+    for (int i = 0; i < it->nq; i++) {
+        float *s = scratch + (size_t)i * kv->capacity;
+        oct_softmax(s, it->last[i] + 1);
+        for (int t = it->last[i] + 1; t < it->keys; t++) s[t] = 0;
+    }
+}
+
+#if OCT_X86
+// MARK: - AVX-512
+
+OCT_TARGET_AVX512 static void item_avx512(const oct_kv_layer *kv, const item_t *it, float scale,
+                                          float *scratch) {
+    const int hd = kv->head_dim, nq = it->nq;
+    const uint16_t *kbase = kv->k + key_index(kv, it->kvh, 0, 0);
+    for (int kb = 0; kb < it->keys; kb += 16) {
+        const uint16_t *kp = kbase + (size_t)(kb / 16) * hd * 16;
+        __m512 acc[QB] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+        for (int d = 0; d < hd; d++) {
+            const __m512 k = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(kp + d * 16)));
+            for (int i = 0; i < QB; i++) {
+                if (i < nq) acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(it->q[i][d]), k, acc[i]);
+            }
+        }
+        for (int i = 0; i < nq; i++) {
+            _mm512_storeu_ps(scratch + (size_t)i * kv->capacity + kb, _mm512_mul_ps(acc[i], _mm512_set1_ps(scale)));
+        }
+    }
+    softmax_rows(kv, it, scratch);
+    const uint16_t *vbase = kv->v + (size_t)it->kvh * kv->capacity * hd;
+    for (int dc = 0; dc < hd; dc += 64) {
+        const int nv = (hd - dc) / 16 < 4 ? (hd - dc) / 16 : 4;
+        __m512 acc[QB][4];
+        for (int i = 0; i < QB; i++) for (int j = 0; j < 4; j++) acc[i][j] = _mm512_setzero_ps();
+        for (int t = 0; t < it->keys; t++) {
+            const uint16_t *vr = vbase + (size_t)t * hd + dc;
+            for (int j = 0; j < 4; j++) {
+                if (j >= nv) break;
+                const __m512 v = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(vr + 16 * j)));
+                for (int i = 0; i < QB; i++) {
+                    if (i < nq) acc[i][j] = _mm512_fmadd_ps(_mm512_set1_ps(scratch[(size_t)i * kv->capacity + t]), v, acc[i][j]);
+                }
+            }
+        }
+        for (int i = 0; i < nq; i++) {
+            for (int j = 0; j < nv; j++) _mm512_storeu_ps(it->out[i] + dc + 16 * j, acc[i][j]);
+        }
+    }
+}
+
+// MARK: - AVX2
+
+OCT_TARGET_AVX2 static void item_avx2(const oct_kv_layer *kv, const item_t *it, float scale, float *scratch) {
+    const int hd = kv->head_dim, nq = it->nq;
+    const uint16_t *kbase = kv->k + key_index(kv, it->kvh, 0, 0);
+    for (int kb = 0; kb < it->keys; kb += 16) {
+        const uint16_t *kp = kbase + (size_t)(kb / 16) * hd * 16;
+        for (int half = 0; half < 2; half++) {
+            __m256 acc[QB] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+            for (int d = 0; d < hd; d++) {
+                const __m256 k = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(kp + d * 16 + half * 8)));
+                for (int i = 0; i < QB; i++) {
+                    if (i < nq) acc[i] = _mm256_fmadd_ps(_mm256_set1_ps(it->q[i][d]), k, acc[i]);
+                }
+            }
+            for (int i = 0; i < nq; i++) {
+                _mm256_storeu_ps(scratch + (size_t)i * kv->capacity + kb + half * 8,
+                                 _mm256_mul_ps(acc[i], _mm256_set1_ps(scale)));
+            }
+        }
+    }
+    softmax_rows(kv, it, scratch);
+    const uint16_t *vbase = kv->v + (size_t)it->kvh * kv->capacity * hd;
+    for (int dc = 0; dc < hd; dc += 16) {
+        __m256 acc[QB][2];
+        for (int i = 0; i < QB; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+        for (int t = 0; t < it->keys; t++) {
+            const uint16_t *vr = vbase + (size_t)t * hd + dc;
+            const __m256 v0 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)vr));
+            const __m256 v1 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(vr + 8)));
+            for (int i = 0; i < QB; i++) {
+                if (i >= nq) break;
+                const __m256 p = _mm256_set1_ps(scratch[(size_t)i * kv->capacity + t]);
+                acc[i][0] = _mm256_fmadd_ps(p, v0, acc[i][0]);
+                acc[i][1] = _mm256_fmadd_ps(p, v1, acc[i][1]);
+            }
+        }
+        for (int i = 0; i < nq; i++) {
+            _mm256_storeu_ps(it->out[i] + dc, acc[i][0]);
+            _mm256_storeu_ps(it->out[i] + dc + 8, acc[i][1]);
+        }
+    }
+}
+#endif
+
+// MARK: - Dispatch
+
+void oct_attention(const oct_kv_layer *kv, const float *q, int n, int pos0, int heads,
+                   float scale, float *out, float *scratch, int first, int step) {
+    const int items = oct_attention_items(n, heads);
+    const oct_isa isa = oct_isa_current();
+    // The SIMD paths read 16 dimensions at a time.
+    const int simd = kv->head_dim % 16 == 0;
+    for (int item = first; item < items; item += step) {
+        const item_t it = item_at(kv, q, out, n, pos0, heads, item);
+#if OCT_X86
+        if (simd && isa == OCT_ISA_AVX512_VNNI) { item_avx512(kv, &it, scale, scratch); continue; }
+        if (simd && isa == OCT_ISA_AVX2) { item_avx2(kv, &it, scale, scratch); continue; }
+#endif
+        (void)isa;
+        (void)simd;
+        item_scalar(kv, &it, scale, scratch);
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import OctetChat
+import OctetInference
+
+// MARK: - octet run through a chat session
+
+extension RunCommand {
+    /// Without `--raw`: the prompt template, the system prompt and the model's chat format
+    /// are applied by a `ChatSession`, exactly as the chat screen would send the message.
+    /// Sampling: the defaults, then the template's, then what the command line gives.
+    func runChat(_ text: String, stop: CancellationFlag, output: RunOutput) async throws {
+        let template = try templates.loadTemplate()
+        let variables = try templates.variableValues()
+        var settings = template?.sampling.applied(to: .default) ?? .default
+        settings = sampling.overrides.applied(to: settings)
+        let local = try LocalBackend(
+            model: try LanguageModel.load(path: modelOptions.modelPath, threads: threads),
+            contextLength: ctx)
+        let backend = RunBackend(local, stop: stop, ignoreEOS: sampling.ignoreEOS, onEvent: output.handle)
+        let session = ChatSession(
+            backend: backend, format: try format(of: local), bos: local.textBOS, eos: local.textEOS,
+            conversation: Conversation(systemPrompt: templates.system, sampling: settings),
+            template: template, variables: variables)
+        for await event in await session.send(text) {
+            switch event {
+            case .failed(let line): throw ValidationError(line)
+            case .contextTrimmed(let count):
+                TemplateOptions.warn("\(count) earlier messages are outside the context")
+            default: break
+            }
+        }
+    }
+
+    /// `--chat-format`, else the one recognised from the model's chat template.
+    private func format(of backend: LocalBackend) throws -> ChatFormat {
+        if let chatFormat {
+            guard let format = ChatFormat(name: chatFormat) else {
+                throw ChatError.unknownChatFormat(name: chatFormat)
+            }
+            return format
+        }
+        let detection = backend.chatFormat
+        if let warning = detection.warning { TemplateOptions.warn(warning) }
+        return detection.format
+    }
+}
+
+/// The local engine as `octet run` drives it: each generation uses the command's Ctrl-C flag
+/// (so a stopped reply still ends with its stats), honours `--ignore-eos`, and hands every
+/// event to the output as well (the JSON output wants the token ids).
+final class RunBackend: ChatBackend, @unchecked Sendable {
+    // @unchecked: `onEvent` is called from one task at a time, in event order.
+    let local: LocalBackend
+    let stop: CancellationFlag
+    let ignoreEOS: Bool
+    let onEvent: (GenerationEvent) -> Void
+
+    init(_ local: LocalBackend, stop: CancellationFlag, ignoreEOS: Bool,
+         onEvent: @escaping (GenerationEvent) -> Void) {
+        self.local = local
+        self.stop = stop
+        self.ignoreEOS = ignoreEOS
+        self.onEvent = onEvent
+    }
+
+    var modelName: String { local.modelName }
+    var contextLength: Int { local.contextLength }
+    func tokenize(_ text: String) -> [Int] { local.tokenize(text) }
+    func cachedPrefixLength(of tokens: [Int]) -> Int { local.cachedPrefixLength(of: tokens) }
+
+    func generate(_ request: GenerationRequest) throws -> AsyncStream<GenerationEvent> {
+        var request = request
+        request.ignoreEOS = ignoreEOS
+        let events = try local.generator.generate(request, cancellation: stop)
+        let onEvent = self.onEvent
+        return AsyncStream { continuation in
+            let task = Task {
+                for await event in events {
+                    onEvent(event)
+                    continuation.yield(event)
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}

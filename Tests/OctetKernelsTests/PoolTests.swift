@@ -1,0 +1,60 @@
+import XCTest
+import OctetKernels
+
+/// The worker pool runs every thread index once per task, and the parallel products equal
+/// the single-threaded kernels.
+final class PoolTests: XCTestCase {
+    func testEveryThreadRunsOncePerTask() throws {
+        let pool = try XCTUnwrap(oct_pool_create(4))
+        defer { oct_pool_destroy(pool) }
+        XCTAssertEqual(oct_pool_threads(pool), 4)
+        var counts = [Int32](repeating: 0, count: 4)
+        for _ in 0 ..< 1000 {
+            counts.withUnsafeMutableBufferPointer { buffer in
+                oct_pool_run(pool, { ctx, thread, n in
+                    let p = ctx!.assumingMemoryBound(to: Int32.self)
+                    precondition(n == 4)
+                    p[Int(thread)] += 1
+                }, buffer.baseAddress)
+            }
+        }
+        XCTAssertEqual(counts, [1000, 1000, 1000, 1000])
+    }
+
+    func testParallelMatmulEqualsTheKernels() throws {
+        var rng = SplitMix64(state: 12)
+        let cols = 128
+        let a = PackedMatrix(rows: 48, cols: cols, floats: rng.floats(48 * cols))
+        let b = PackedMatrix(rows: 21, cols: cols, floats: rng.floats(21 * cols))
+        let pool = try XCTUnwrap(oct_pool_create(2))
+        defer { oct_pool_destroy(pool) }
+        for n in [1, 6] {
+            let act = Activation(rng.floats(n * cols))
+            var wantA = [Float](repeating: 0, count: n * 48), wantB = [Float](repeating: 0, count: n * 21)
+            act.withKernel { x in
+                oct_q8_gemm(&a.kernel, x, Int32(n), &wantA, 48, 0, a.tiles)
+                oct_q8_gemm(&b.kernel, x, Int32(n), &wantB, 21, 0, b.tiles)
+            }
+            var gotA = [Float](repeating: .nan, count: n * 48), gotB = [Float](repeating: .nan, count: n * 21)
+            withUnsafePointer(to: &a.kernel) { pa in
+                withUnsafePointer(to: &b.kernel) { pb in
+                    gotA.withUnsafeMutableBufferPointer { oa in
+                        gotB.withUnsafeMutableBufferPointer { ob in
+                            let ms: [UnsafePointer<oct_q8_matrix>?] = [pa, pb]
+                            let outs: [UnsafeMutablePointer<Float>?] = [oa.baseAddress, ob.baseAddress]
+                            act.withKernel { x in oct_par_matmul(pool, 2, ms, x, Int32(n), outs) }
+                        }
+                    }
+                }
+            }
+            if n == 1 {
+                // n == 1 runs the matrix-vector kernel: same sums, maybe another order.
+                XCTAssertLessThan(maxAbsDiff(gotA, wantA), 1e-4)
+                XCTAssertLessThan(maxAbsDiff(gotB, wantB), 1e-4)
+            } else {
+                XCTAssertEqual(gotA, wantA)
+                XCTAssertEqual(gotB, wantB)
+            }
+        }
+    }
+}
