@@ -89,7 +89,8 @@ let package = Package(
             resources: [.copy("Resources")]),
         .testTarget(name: "OctetTUITests", dependencies: ["OctetTUI"]),
         .testTarget(
-            name: "OctetCLITests", dependencies: [], resources: [.copy("Resources")]),
+            name: "OctetCLITests", dependencies: ["OctetStore", "OctetChat"],
+            resources: [.copy("Resources")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -56,4 +56,16 @@ enum OctetProcess {
             stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
     }
+
+    /// Starts `octet args` in the background, its output discarded; the caller waits or kills.
+    static func start(_ args: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = try binary
+        process.arguments = args
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OctetChat
 import OctetInference
+import OctetStore
 
 // MARK: - octet run through a chat session
 
@@ -12,17 +13,23 @@ extension RunCommand {
     func runChat(_ text: String, stop: CancellationFlag, output: RunOutput) async throws {
         let template = try templates.loadTemplate()
         let variables = try templates.variableValues()
-        var settings = template?.sampling.applied(to: .default) ?? .default
-        settings = sampling.overrides.applied(to: settings)
+        let conversation = try conversationForTurn(template: template)
+        let history = try conversation.store.map {
+            try RunHistory(database: $0, conversation: conversation.value, text: text,
+                           modelPath: modelOptions.modelPath)
+        }
+        if save, let history { TemplateOptions.note("saved as conversation \(history.id)") }
         let local = try LocalBackend(
             model: try LanguageModel.load(path: modelOptions.modelPath, threads: threads),
             contextLength: ctx)
         let backend = RunBackend(local, stop: stop, ignoreEOS: sampling.ignoreEOS, onEvent: output.handle)
         let session = ChatSession(
             backend: backend, format: try format(of: local), bos: local.textBOS, eos: local.textEOS,
-            conversation: Conversation(systemPrompt: templates.system, sampling: settings),
-            template: template, variables: variables)
+            conversation: history?.conversation ?? conversation.value, template: template,
+            library: TemplateOptions.library(),
+            variables: variables)
         for await event in await session.send(text) {
+            try history?.record(event)
             switch event {
             case .failed(let line): throw ValidationError(line)
             case .contextTrimmed(let count):
@@ -30,6 +37,27 @@ extension RunCommand {
             default: break
             }
         }
+        // The chat format is known only once the model is loaded.
+        if let history { try history.database.updateSettings(of: await session.conversation) }
+    }
+
+    /// The conversation this turn belongs to, with its settings for the turn: a new one, or
+    /// with `--resume` the stored one (then `store` is open). A new `--template` brings its
+    /// sampling defaults; `--system` and the sampling flags override; with `--save` or
+    /// `--resume` these settings are stored with the conversation.
+    private func conversationForTurn(template: PromptTemplate?) throws
+        -> (value: Conversation, store: AppDatabase?) {
+        let store = save || resume != nil ? try database.open() : nil
+        var conversation = Conversation(
+            model: URL(fileURLWithPath: modelOptions.modelPath).lastPathComponent)
+        if let resume, let store { conversation = try store.loadConversation(id: resume) }
+        if let template {
+            conversation.template = template.name
+            conversation.sampling = template.sampling.applied(to: conversation.sampling)
+        }
+        if let system = templates.system { conversation.systemPrompt = system }
+        conversation.sampling = sampling.overrides.applied(to: conversation.sampling)
+        return (conversation, store)
     }
 
     /// `--chat-format`, else the one recognised from the model's chat template.

@@ -10,8 +10,7 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run", abstract: "Generate one reply to PROMPT and print it.")
 
     @OptionGroup var modelOptions: ModelOptions
-    @Option(help: "The conversation database (for --save and --resume).")
-    var db: String?
+    @OptionGroup var database: DatabaseOptions
     @OptionGroup var templates: TemplateOptions
     @Flag(help: "Send PROMPT as is: no chat format, no template.")
     var raw = false
@@ -27,7 +26,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Store the exchange as a new conversation; its id goes to stderr.")
     var save = false
     @Option(help: "Continue the stored conversation ID and store the new turn.")
-    var resume: Int?
+    var resume: Int64?
     @Argument(help: "The prompt; - reads it from stdin.")
     var prompt: String
 
@@ -41,9 +40,8 @@ struct RunCommand: AsyncParsableCommand {
         if let chatFormat, ChatFormat(name: chatFormat) == nil {
             throw ChatError.unknownChatFormat(name: chatFormat)
         }
-        let notYet: [(Bool, String)] = [(save, "--save"), (resume != nil, "--resume")]
-        if let (_, option) = notYet.first(where: \.0) {
-            throw ValidationError("\(option): not available yet")
+        if raw, save || resume != nil {
+            throw ValidationError("--save and --resume store a chat turn: not with --raw")
         }
     }
 

@@ -46,6 +46,11 @@ struct TemplateOptions: ParsableArguments {
             shippedDataDirectories: Paths.shippedDataDirectories))
     }
 
+    /// One `octet: ...` line on stderr that is not a problem (`saved as conversation 12`).
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data("octet: \(text)\n".utf8))
+    }
+
     /// One `octet: warning: ...` line on stderr.
     static func warn(_ text: String) {
         FileHandle.standardError.write(Data("octet: warning: \(text)\n".utf8))
