@@ -89,7 +89,7 @@ let package = Package(
             resources: [.copy("Resources")]),
         .testTarget(name: "OctetTUITests", dependencies: ["OctetTUI"]),
         .testTarget(
-            name: "OctetCLITests", dependencies: ["OctetStore", "OctetChat"],
+            name: "OctetCLITests", dependencies: ["OctetStore", "OctetChat", "OctetGGUF"],
             resources: [.copy("Resources")]),
     ],
     swiftLanguageModes: [.v5]
