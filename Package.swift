@@ -89,7 +89,10 @@ let package = Package(
             resources: [.copy("Resources")]),
         .testTarget(name: "OctetTUITests", dependencies: ["OctetTUI"]),
         .testTarget(
-            name: "OctetCLITests", dependencies: ["OctetStore", "OctetChat", "OctetGGUF"],
+            name: "OctetCLITests",
+            dependencies: [
+                "OctetStore", "OctetChat", "OctetGGUF", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             resources: [.copy("Resources")]),
     ],
     swiftLanguageModes: [.v5]

@@ -31,6 +31,27 @@ enum OctetProcess {
         }
     }
 
+    /// The environment every run gets: the user's own, with `XDG_DATA_HOME` and
+    /// `XDG_CONFIG_HOME` moved to a folder of the test run, so that no test reads or writes
+    /// the user's conversations, config or templates. The installed models are linked in.
+    static let sandboxEnvironment: [String: String] = {
+        var env = ProcessInfo.processInfo.environment
+        let home = env["HOME"] ?? NSHomeDirectory()
+        let realData = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
+        let sandbox = FileManager.default.temporaryDirectory
+            .appendingPathComponent("octet-cli-tests-\(getpid())")
+        let data = sandbox.appendingPathComponent("data"), config = sandbox.appendingPathComponent("config")
+        try? FileManager.default.createDirectory(
+            at: data.appendingPathComponent("octet"), withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try? FileManager.default.createSymbolicLink(
+            atPath: data.appendingPathComponent("octet/models").path,
+            withDestinationPath: realData + "/octet/models")
+        env["XDG_DATA_HOME"] = data.path
+        env["XDG_CONFIG_HOME"] = config.path
+        return env
+    }()
+
     /// Runs `octet args`, feeding `stdin`, and waits for it.
     static func run(
         _ args: [String], stdin: Data? = nil, environment: [String: String] = [:]
@@ -38,7 +59,7 @@ enum OctetProcess {
         let process = Process()
         process.executableURL = try binary
         process.arguments = args
-        var env = ProcessInfo.processInfo.environment
+        var env = sandboxEnvironment
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe(), err = Pipe(), input = Pipe()
@@ -62,6 +83,7 @@ enum OctetProcess {
         let process = Process()
         process.executableURL = try binary
         process.arguments = args
+        process.environment = sandboxEnvironment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice

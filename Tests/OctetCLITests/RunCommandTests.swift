@@ -128,8 +128,6 @@ final class RunCommandTests: XCTestCase {
             (["--var", "a", "hi"], "octet: --var \"a\": expected KEY=VALUE"),
             (["--raw", "--system", "Be brief.", "hi"], "octet: --raw sends the prompt as is: no --template, --system or --chat-format"),
             (["--chat-format", "nope", "hi"], "octet: unknown chat format \"nope\" (known: chatml-smollm2, chatml, llama3, llama3-hf, mistral-v1, mistral-v0.2, llama2-sys, zephyr, gemma, phi3)"),
-            (["--save", "hi"], "octet: --save: not available yet"),
-            (["--resume", "3", "hi"], "octet: --resume: not available yet"),
             (["--save", "--resume", "3", "hi"], "octet: --save and --resume exclude each other"),
             (["--top-p", "2", "hi"], "octet: top-p 2.0 is out of range (expected between 0 and 1 (1 = off))"),
             (["--temperature=-1", "hi"], "octet: temperature -1.0 is out of range (expected >= 0)"),

@@ -14,6 +14,7 @@ enum StreamingProcess {
         let process = Process()
         process.executableURL = try OctetProcess.binary
         process.arguments = args
+        process.environment = OctetProcess.sandboxEnvironment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
