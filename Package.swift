@@ -66,6 +66,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // The chat screen with made-up services, for tmux tests and trying it by hand; not part
+        // of the `octet` command line.
+        .executableTarget(
+            name: "octet-tui-demo", dependencies: ["OctetTUI", "OctetChat"],
+            path: "Examples/octet-tui-demo"),
+
         // MARK: - Tests
         .testTarget(name: "OctetKernelsTests", dependencies: ["OctetKernels"]),
         .testTarget(name: "OctetGGUFTests", dependencies: ["OctetGGUF"]),

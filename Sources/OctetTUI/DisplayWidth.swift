@@ -4,9 +4,8 @@
 /// wcwidth.c, updated to Unicode 15's East Asian Width and emoji data, as in TermKit's
 /// `Core/WcWidth.swift`): combining and format marks take no column; East Asian Wide and
 /// Fullwidth characters and emoji with emoji presentation take two; everything else one.
-/// A grapheme cluster (Swift's `Character`) is measured by its first scalar, widened to two
-/// when it asks for emoji presentation (U+FE0F) or is a flag; the marks after it add nothing.
-/// Control characters measure 0 here; the transcript replaces them before display.
+/// A grapheme cluster (Swift's `Character`) is the sum of its scalars, at most two.
+/// Control characters measure 0 here; the transcript removes them before display.
 public enum DisplayWidth {
     // MARK: - Strings and characters
 
@@ -17,21 +16,21 @@ public enum DisplayWidth {
         return total
     }
 
-    /// The columns one grapheme cluster takes: 0, 1 or 2.
+    /// The columns one grapheme cluster takes: 1 or 2 (0 only for a control character).
+    ///
+    /// The sum of its scalars' widths, at most 2: the model ncurses and glibc's `wcwidth`
+    /// use (a base character and its zero-width marks share a cell), so that what we
+    /// measure is where the terminal puts the cursor. A flag (two regional indicators) is
+    /// 2; an emoji ZWJ sequence counts as its first emoji, which is what the backend draws.
     public static func of(_ character: Character) -> Int {
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
         if scalars.count == 1 { return of(first) }
-        var width = of(first)
-        var previousWasIndicator = isRegionalIndicator(first)
-        for scalar in scalars.dropFirst() {
-            if scalar.value == 0xFE0F, first.properties.isEmoji { width = 2 }
-            if previousWasIndicator, isRegionalIndicator(scalar) { width = 2 }
-            previousWasIndicator = isRegionalIndicator(scalar)
-        }
-        // A cluster of only marks (a combining mark typed alone) still needs a column.
-        if width == 0, !isZeroWidth(first) { width = 1 }
-        return width
+        var width = 0
+        for scalar in scalars { width += of(scalar) }
+        // A mark typed on its own still needs a column (it is drawn on a space).
+        if width == 0 { return isZeroWidth(first) ? 1 : 0 }
+        return min(2, width)
     }
 
     /// The columns one scalar takes when it stands alone.
@@ -58,10 +57,6 @@ public enum DisplayWidth {
             && value != 0x6DD && value != 0x70F && value != 0x110BD
         default: return false
         }
-    }
-
-    static func isRegionalIndicator(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value >= 0x1F1E6 && scalar.value <= 0x1F1FF
     }
 
     /// East Asian Wide (W) and Fullwidth (F) ranges, and the emoji shown two columns wide.

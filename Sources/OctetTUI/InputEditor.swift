@@ -62,9 +62,11 @@ public struct InputEditor: Equatable, Sendable {
         remove(from: cursor, to: end == cursor && end < text.count ? end + 1 : end)
     }
 
-    /// Ctrl-U: from the start of the line to the cursor.
+    /// Ctrl-U: from the start of the line to the cursor (or the line break before it, when
+    /// already at the start, so that repeated presses clear a multi-line draft).
     public mutating func killToLineStart() {
-        remove(from: lineStart(from: cursor), to: cursor)
+        let start = lineStart(from: cursor)
+        remove(from: start == cursor && start > 0 ? start - 1 : start, to: cursor)
     }
 
     private mutating func remove(from start: Int, to end: Int) {

@@ -99,7 +99,8 @@ struct TranscriptLayout {
         var lines = [labelLine(message, index: index, streaming: streaming)]
         lines += reasoningLines(body, streaming: streaming)
         let textElement = Self.textElement(message.role)
-        for block in body.blocks {
+        for (number, block) in body.blocks.enumerated() {
+            if number > 0 { lines.append(Line(segments: [])) }
             switch block {
             case .prose(let text):
                 lines += TextWrap.wrap(text, width: width - 2).map {
