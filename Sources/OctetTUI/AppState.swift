@@ -77,7 +77,10 @@ public struct AppState: Equatable, Sendable {
     public var templates: [TemplateSummary] = []
     public var themeName: String
     public var themeNames: [String] = []
-    public var save: SaveState = .saved
+    /// Store writes issued whose result has not come back yet ("saving…").
+    public var pendingWrites = 0
+    /// The last store write failed ("NOT SAVED" until a later one succeeds).
+    public var saveFailed = false
     /// Candidates of the last Tab completion, shown in the status line.
     public var completions: [String] = []
     /// When Ctrl-C last stopped a reply (a second press within 2 s quits).
@@ -98,10 +101,6 @@ public struct AppState: Equatable, Sendable {
         case load(Int64)
     }
 
-    public enum SaveState: Equatable, Sendable {
-        case saved, saving, failed
-    }
-
     /// Scrolling of the transcript: following the end, or a fixed first line.
     public struct TranscriptView: Equatable, Sendable {
         /// True: the last lines are shown and new output scrolls into view.
@@ -114,7 +113,8 @@ public struct AppState: Equatable, Sendable {
 
     /// A box over the transcript.
     public enum Overlay: Equatable, Sendable {
-        case help
+        /// Help, scrolled down by `scroll` lines.
+        case help(scroll: Int)
         case templates(TemplatePicker)
         case conversations(ConversationPicker)
     }

@@ -18,9 +18,13 @@ extension App {
         let box = Box(top: layout.transcriptTop, left: margin, width: layout.size.columns - 2 * margin,
                       height: max(3, layout.transcriptRows))
         switch state.overlay {
-        case .help?:
-            drawBox(&screen, box, title: "Help · any key closes", theme: theme)
-            drawLines(&screen, box, helpLines(), from: 1, theme: theme)
+        case .help(let scroll)?:
+            let lines = helpLines()
+            let fits = box.height - 2
+            let top = max(0, min(scroll, lines.count - fits))
+            let more = top + fits < lines.count ? "↓ more · " : ""
+            drawBox(&screen, box, title: "Help · \(more)Esc closes", theme: theme)
+            drawLines(&screen, box, Array(lines.dropFirst(top)), from: 1, theme: theme)
         case .templates(let picker)?:
             renderTemplatePicker(&screen, picker, state, box, theme: theme)
         case .conversations(let picker)?:
@@ -94,8 +98,9 @@ extension App {
         let listRows = max(1, (box.height - 2) / 2 - lines.count)
         let start = max(0, min(picker.selected - listRows + 1, visible.count - listRows))
         for (i, item) in visible.enumerated().dropFirst(start).prefix(listRows) {
-            let mark = item.name == state.conversation.template ? "• " : "  "
-            let text = mark + pad(item.name, 18) + TextWrap.displayable(item.description).replacingNewlines()
+            let pointer = i == picker.selected ? "›" : " "
+            let mark = item.name == state.conversation.template ? "•" : " "
+            let text = pointer + mark + pad(item.name, 18) + TextWrap.displayable(item.description).replacingNewlines()
             lines.append((text, i == picker.selected ? .selection : .dialog))
         }
         var row = drawLines(&screen, box, lines, from: 1, theme: theme)
@@ -117,7 +122,7 @@ extension App {
 
     static func renderConversationPicker(_ screen: inout Screen, _ picker: ConversationPicker, _ state: AppState, _ box: Box, theme: Theme) {
         drawBox(&screen, box, title: "Conversations · Enter resumes · r rename · d delete · Esc", theme: theme)
-        let search = picker.query.isEmpty && !picker.searching ? "type to search (/ for r or d)" : "search: \(picker.query)"
+        let search = picker.query.isEmpty && !picker.searching ? "type to search (/ first for words with r or d)" : "search: \(picker.query)"
         var lines: [(String, ThemeElement)] = [(search, picker.searching ? .dialog : .note)]
         if !picker.loaded {
             lines.append(("loading…", .note))
@@ -131,7 +136,7 @@ extension App {
         let start = max(0, min(picker.selected - rows + 1, picker.items.count - rows))
         for (i, item) in picker.items.enumerated().dropFirst(start).prefix(rows) {
             let date = formatter.string(from: item.updated)
-            var text = pad("#\(item.id)", 6) + date + "  " + TextWrap.displayable(item.title).replacingNewlines()
+            var text = (i == picker.selected ? "› " : "  ") + pad("#\(item.id)", 6) + date + "  " + TextWrap.displayable(item.title).replacingNewlines()
             if let snippet = item.snippet, !snippet.isEmpty { text += " — " + TextWrap.displayable(snippet).replacingNewlines() }
             lines.append((text, i == picker.selected ? .selection : .dialog))
         }

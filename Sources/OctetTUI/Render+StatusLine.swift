@@ -43,10 +43,12 @@ extension App {
         if let context = state.contextUsed, context.length > 0 {
             parts.append(contextBar(used: context.used, length: context.length))
         }
-        switch state.save {
-        case .saved: parts.append(state.conversation.id == nil ? "not saved yet" : "saved")
-        case .saving: parts.append("saving…")
-        case .failed: parts.append("NOT SAVED")
+        if state.saveFailed {
+            parts.append("NOT SAVED")
+        } else if state.pendingWrites > 0 {
+            parts.append("saving…")
+        } else {
+            parts.append(state.conversation.id == nil ? "not saved yet" : "saved")
         }
         return parts
     }

@@ -38,15 +38,25 @@ public enum TextWrap {
     }
 
     /// One line (no "\n") word-wrapped to `width` columns; at least one (maybe empty) line.
+    /// Closing punctuation never starts a line and opening punctuation never ends one
+    /// (the basic rule of CJK line breaking), so "名胜古迹." keeps its full stop.
     public static func wrapLine(_ line: Substring, width: Int) -> [String] {
         let width = max(1, width)
         var lines: [String] = []
         var current: [Character] = []
         var currentWidth = 0
-        // Index in `current` where a break may go (the line keeps current[..<breakAt]).
+        // Where a break may go (the line keeps current[..<breakAt]), and the one before it.
         var breakAt: Int?
+        var earlierBreak: Int?
+        func allowBreak(at index: Int) {
+            guard breakAt != index else { return }
+            earlierBreak = breakAt
+            breakAt = index
+        }
         for character in line {
             let w = DisplayWidth.of(character)
+            let closing = closingPunctuation.contains(character)
+            if closing, breakAt == current.count { breakAt = earlierBreak }
             while currentWidth + w > width, !current.isEmpty {
                 let cut = breakAt ?? current.count
                 var kept = Array(current[..<cut])
@@ -54,18 +64,31 @@ public enum TextWrap {
                 lines.append(String(kept))
                 current = Array(current[cut...].drop { $0 == " " })
                 currentWidth = current.reduce(0) { $0 + DisplayWidth.of($1) }
-                breakAt = nil
+                (breakAt, earlierBreak) = (nil, nil)
             }
             if character == " ", current.isEmpty, !lines.isEmpty { continue }
-            // A break may go before a wide character, or after a space or a wide character.
-            if w == 2, !current.isEmpty { breakAt = current.count }
+            if w == 2, !current.isEmpty, !closing,
+                !openingPunctuation.contains(current[current.count - 1])
+            {
+                allowBreak(at: current.count)
+            }
             current.append(character)
             currentWidth += w
-            if character == " " || w == 2 { breakAt = current.count }
+            if character == " " || (w == 2 && !openingPunctuation.contains(character)) {
+                allowBreak(at: current.count)
+            }
         }
         lines.append(String(current))
         return lines
     }
+
+    static let closingPunctuation: Set<Character> = [
+        ".", ",", "!", "?", ";", ":", ")", "]", "}", "%", "、", "。", "，", "．", "！", "？",
+        "；", "：", "）", "」", "』", "】", "〉", "》", "”", "’", "…", "ー", "々",
+    ]
+    static let openingPunctuation: Set<Character> = [
+        "(", "[", "{", "（", "「", "『", "【", "〈", "《", "“", "‘",
+    ]
 
     /// One line cut every `width` columns, spaces kept (for code, where words matter less
     /// than columns).

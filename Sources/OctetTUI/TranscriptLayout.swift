@@ -110,7 +110,10 @@ struct TranscriptLayout {
                 lines += self.codeLines(language: language, codeLines)
             }
         }
-        if streaming { appendCursor(&lines, element: textElement) }
+        // While the reasoning is folded and still coming, its "thinking…" line is the sign
+        // of life; otherwise a cursor marks where text arrives.
+        let foldedThinking = body.reasoningOpen && body.blocks.isEmpty && !state.transcript.reasoningExpanded
+        if streaming, !foldedThinking { appendCursor(&lines, element: textElement) }
         lines.append(Line(segments: []))
         return lines
     }

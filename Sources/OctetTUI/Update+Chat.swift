@@ -46,8 +46,7 @@ extension App {
         var effects: [Effect] = []
         if at - turn.lastSaveAt >= replySaveInterval {
             turn.lastSaveAt = at
-            effects.append(saveEffect(state, index: turn.replyIndex))
-            state.save = .saving
+            effects.append(saveEffect(&state, index: turn.replyIndex))
         }
         state.turn = turn
         return effects
@@ -75,8 +74,7 @@ extension App {
         if cancelled {
             addNote(&state, final.content.isEmpty ? "stopped before any text" : "stopped; the text so far is kept")
         }
-        state.save = .saving
-        return [saveEffect(state, index: turn.replyIndex)] + runAfterTurn(&state)
+        return [saveEffect(&state, index: turn.replyIndex)] + runAfterTurn(&state)
     }
 
     private static func failTurn(_ state: inout AppState, _ problem: String) -> [Effect] {
@@ -86,7 +84,7 @@ extension App {
         if state.conversation.messages[turn.replyIndex].content.isEmpty {
             state.conversation.messages.remove(at: turn.replyIndex)
         } else {
-            effects.append(saveEffect(state, index: turn.replyIndex))
+            effects.append(saveEffect(&state, index: turn.replyIndex))
         }
         addNote(&state, "the reply failed: \(problem)", error: true)
         return effects + runAfterTurn(&state)
@@ -103,7 +101,7 @@ extension App {
             where index < state.conversation.messages.count && message.id != nil {
                 state.conversation.messages[index].id = message.id
             }
-            state.save = .saved
+            writeDone(&state)
             if state.settingsUnsaved {
                 state.settingsUnsaved = false
                 return [.updateConversation(key: key, state.conversation)]
@@ -114,7 +112,7 @@ extension App {
                 return []
             }
             state.conversation.messages[index].id = message.id
-            if state.turn == nil { state.save = .saved }
+            writeDone(&state)
             return []
         case .conversationLoaded(let conversation):
             return openConversation(&state, conversation)
@@ -122,12 +120,20 @@ extension App {
             addNote(&state, "no earlier conversation to resume; this is a new one")
             return []
         case .failed(let problem, let saving):
-            if saving { state.save = .failed }
+            if saving {
+                state.pendingWrites = max(0, state.pendingWrites - 1)
+                state.saveFailed = true
+            }
             addNote(&state, problem, error: true)
             return []
         default:
             return handleListResult(&state, event)
         }
+    }
+
+    static func writeDone(_ state: inout AppState) {
+        state.pendingWrites = max(0, state.pendingWrites - 1)
+        state.saveFailed = false
     }
 
     /// Shows a conversation from the store, scrolled to its end.

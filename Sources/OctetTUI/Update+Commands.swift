@@ -11,7 +11,7 @@ extension App {
             return []
         }
         switch command {
-        case .help: state.overlay = .help; return []
+        case .help: state.overlay = .help(scroll: 0); return []
         case .new: return newConversation(&state)
         case .template(nil), .templates: return openTemplatePicker(&state)
         case .template(let name?): return chooseTemplate(&state, name)

@@ -44,7 +44,7 @@ extension App {
         if let id = original.id {
             addNote(&state, "a new branch of conversation #\(id), which stays as it was")
         }
-        state.save = .saving
+        state.pendingWrites += 1
         let effects: [Effect] = [.createConversation(key: state.conversationKey, branch)]
         guard state.modelReady else { state.sendPending = true; return effects }
         return effects + startTurn(&state)

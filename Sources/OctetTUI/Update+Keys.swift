@@ -15,7 +15,7 @@ extension App {
         case .control("o"):
             state.transcript.reasoningExpanded.toggle()
             return []
-        case .function(1): state.overlay = .help; return []
+        case .function(1): state.overlay = .help(scroll: 0); return []
         case .function(2): return openTemplatePicker(&state)
         case .function(3): return openConversationPicker(&state)
         case .escape:

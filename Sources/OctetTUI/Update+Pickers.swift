@@ -4,8 +4,15 @@ extension App {
     static func handleOverlayKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         if key == .interrupt, state.isGenerating { return interrupt(&state) }
         switch state.overlay {
-        case .help?:
-            state.overlay = nil
+        case .help(let scroll)?:
+            // Down, PgDn and the wheel scroll the help; any other key closes it.
+            switch key {
+            case .down: state.overlay = .help(scroll: scroll + 1)
+            case .pageDown: state.overlay = .help(scroll: scroll + 10)
+            case .up: state.overlay = .help(scroll: max(0, scroll - 1))
+            case .pageUp: state.overlay = .help(scroll: max(0, scroll - 10))
+            default: state.overlay = nil
+            }
             return []
         case .templates(var picker)?:
             let effects = templateKey(&state, &picker, key)

@@ -45,10 +45,10 @@ extension App {
             }
             state.settingsUnsaved = false
             effects = [.createConversation(key: state.conversationKey, state.conversation)]
+            state.pendingWrites += 1
         } else {
-            effects = [saveEffect(state, index: state.conversation.messages.count - 1)]
+            effects = [saveEffect(&state, index: state.conversation.messages.count - 1)]
         }
-        state.save = .saving
         guard state.modelReady else {
             state.sendPending = true
             if case .loading = state.model {
@@ -71,9 +71,11 @@ extension App {
         return [.startTurn(key: state.conversationKey, asked)]
     }
 
-    /// The effect that stores message `index` of the current conversation.
-    static func saveEffect(_ state: AppState, index: Int) -> Effect {
-        .saveMessage(
+    /// The effect that stores message `index` of the current conversation (counted in
+    /// `pendingWrites` until its `.messageSaved` comes back).
+    static func saveEffect(_ state: inout AppState, index: Int) -> Effect {
+        state.pendingWrites += 1
+        return .saveMessage(
             key: state.conversationKey, conversationID: state.conversation.id, index: index,
             state.conversation.messages[index])
     }
@@ -114,7 +116,8 @@ extension App {
         state.settingsUnsaved = false
         state.tokensPerSecond = nil
         if let length = state.contextUsed?.length { state.contextUsed = (0, length) }
-        state.save = .saved
+        state.pendingWrites = 0
+        state.saveFailed = false
     }
 
     /// `/retry`: the last reply is removed (from the store too) and asked for again.
