@@ -25,7 +25,10 @@ public enum DisplayWidth {
     public static func of(_ character: Character) -> Int {
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
-        if scalars.count == 1 { return of(first) }
+        if scalars.count == 1 {
+            let width = of(first)
+            return width == 0 && isZeroWidth(first) ? 1 : width
+        }
         var width = 0
         for scalar in scalars { width += of(scalar) }
         // A mark typed on its own still needs a column (it is drawn on a space).
@@ -50,14 +53,18 @@ public enum DisplayWidth {
     static func isZeroWidth(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         if value >= 0x1160 && value <= 0x11FF { return true }
+        if value >= 0xD7B0 && value <= 0xD7FF { return true }  // Hangul Jamo Extended-B
         if value == 0x200B { return true }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark: return true
-        case .format: return value != 0xAD && !(value >= 0x600 && value <= 0x605)
-            && value != 0x6DD && value != 0x70F && value != 0x110BD
+        case .format: return !prependedMarks.contains(value) && !(value >= 0x600 && value <= 0x605)
         default: return false
         }
     }
+
+    /// Format characters that are drawn (soft hyphen; Arabic and Kaithi number signs that
+    /// precede digits), as glibc draws them.
+    static let prependedMarks: Set<UInt32> = [0xAD, 0x6DD, 0x70F, 0x890, 0x891, 0x8E2, 0x110BD, 0x110CD]
 
     /// East Asian Wide (W) and Fullwidth (F) ranges, and the emoji shown two columns wide.
     static func isWide(_ value: UInt32) -> Bool {
@@ -91,7 +98,7 @@ public enum DisplayWidth {
         0x27B0...0x27B0, 0x27BF...0x27BF, 0x2B1B...0x2B1C, 0x2B50...0x2B50, 0x2B55...0x2B55,
         0x2E80...0x2E99, 0x2E9B...0x2EF3, 0x2F00...0x2FD5, 0x2FF0...0x2FFB, 0x3000...0x303E,
         0x3041...0x3096, 0x3099...0x30FF, 0x3105...0x312F, 0x3131...0x318E, 0x3190...0x31E3,
-        0x31F0...0x321E, 0x3220...0x3247, 0x3250...0x4DBF, 0x4E00...0xA48C, 0xA490...0xA4C6,
+        0x31F0...0x321E, 0x3220...0xA48C, 0xA490...0xA4C6,
         0xA960...0xA97C, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE52,
         0xFE54...0xFE66, 0xFE68...0xFE6B, 0xFF01...0xFF60, 0xFFE0...0xFFE6,
         0x16FE0...0x16FE4, 0x16FF0...0x16FF1, 0x17000...0x187F7, 0x18800...0x18CD5,

@@ -13,8 +13,8 @@ public enum TextWrap {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {
-            if character == "\n" {
-                out.append("\n")
+            if character.isNewline {
+                out.append("\n")  // also CR LF, a single Character in Swift
             } else if character == "\t" {
                 out += "    "
             } else if let first = character.unicodeScalars.first,
