@@ -104,22 +104,9 @@ public final class NcursesBackend: TerminalBackend {
 
     public func draw(_ frame: Screen) {
         guard screen != nil else { return }
-        let previous = last?.size == frame.size ? last : nil
-        if previous == nil { wclear(octet_stdscr()) }
-        let columns = frame.size.columns
-        for row in 0..<frame.size.rows {
-            var column = 0
-            while column < columns {
-                let cell = frame[row, column]
-                let span = max(1, cell.width)
-                if cell.isContinuation { column += 1; continue }
-                if let previous, !changed(previous, frame, row, column, span) {
-                    column += span
-                    continue
-                }
-                put(cell, row: row, column: column)
-                column += span
-            }
+        if last?.size != frame.size { wclear(octet_stdscr()) }
+        for (row, column) in frame.changedCells(since: last) {
+            put(frame[row, column], row: row, column: column)
         }
         if let cursor = frame.cursor {
             curs_set(1)
@@ -130,13 +117,6 @@ public final class NcursesBackend: TerminalBackend {
         wnoutrefresh(octet_stdscr())
         doupdate()
         last = frame
-    }
-
-    private func changed(_ old: Screen, _ new: Screen, _ row: Int, _ column: Int, _ span: Int) -> Bool {
-        for c in column..<min(new.size.columns, column + span) where old[row, c] != new[row, c] {
-            return true
-        }
-        return false
     }
 
     /// Writes one cell: the base character with its zero-width marks (ncurses holds up to

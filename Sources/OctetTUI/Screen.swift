@@ -76,6 +76,28 @@ public struct Screen: Equatable, Sendable {
         }.joined(separator: "\n")
     }
 
+    /// The cells to write to turn `old` into this screen: (row, column) of each changed
+    /// cell that starts a character, left to right. All of them when `old` is nil or of
+    /// another size. A wide character is redrawn when either of its halves changed.
+    public func changedCells(since old: Screen?) -> [(row: Int, column: Int)] {
+        let previous = old?.size == size ? old : nil
+        var changes: [(row: Int, column: Int)] = []
+        for row in 0..<size.rows {
+            var column = 0
+            while column < size.columns {
+                let cell = self[row, column]
+                if cell.isContinuation { column += 1; continue }
+                let span = max(1, cell.width)
+                let end = min(size.columns, column + span)
+                if previous.map({ old in (column..<end).contains { old[row, $0] != self[row, $0] } }) ?? true {
+                    changes.append((row, column))
+                }
+                column += span
+            }
+        }
+        return changes
+    }
+
     // MARK: - Writing
 
     /// Fills `columns` cells of `row` from `column` with blanks in `style`.
