@@ -72,6 +72,12 @@ let package = Package(
             dependencies: ["OctetGGUF", "OctetTokenizer", "OctetInference"],
             path: "Benchmarks/TokenizerBench"),
 
+        // The chat screen with made-up services, for tmux tests and trying it by hand; not part
+        // of the `octet` command line.
+        .executableTarget(
+            name: "octet-tui-demo", dependencies: ["OctetTUI", "OctetChat"],
+            path: "Examples/octet-tui-demo"),
+
         // MARK: - Tests
         .testTarget(name: "OctetKernelsTests", dependencies: ["OctetKernels"]),
         .testTarget(name: "OctetGGUFTests", dependencies: ["OctetGGUF"]),

@@ -1,0 +1,128 @@
+/// Breaks text into lines that fit a width in terminal columns.
+///
+/// Lines break at spaces when they can, and between two wide (CJK) characters, which need
+/// no space; a word longer than the width is cut. Measured with `DisplayWidth`, one
+/// grapheme cluster at a time, so a combining mark never leaves its letter and a wide
+/// character is never split.
+public enum TextWrap {
+    // MARK: - Cleaning
+
+    /// `text` made safe to draw: tabs become spaces, other control characters (escape
+    /// sequences from a model, carriage returns) are dropped; new lines are kept.
+    public static func displayable(_ text: some StringProtocol) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            if character.isNewline {
+                out.append("\n")  // also CR LF, a single Character in Swift
+            } else if character == "\t" {
+                out += "    "
+            } else if let first = character.unicodeScalars.first,
+                first.value < 0x20 || (first.value >= 0x7F && first.value < 0xA0)
+            {
+                continue
+            } else {
+                out.append(character)
+            }
+        }
+        return out
+    }
+
+    // MARK: - Wrapping
+
+    /// `text` split at its new lines, each line word-wrapped to `width` columns.
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).flatMap {
+            wrapLine($0, width: width)
+        }
+    }
+
+    /// One line (no "\n") word-wrapped to `width` columns; at least one (maybe empty) line.
+    /// Closing punctuation never starts a line and opening punctuation never ends one
+    /// (the basic rule of CJK line breaking), so "名胜古迹." keeps its full stop.
+    public static func wrapLine(_ line: Substring, width: Int) -> [String] {
+        let width = max(1, width)
+        var lines: [String] = []
+        var current: [Character] = []
+        var currentWidth = 0
+        // Where a break may go (the line keeps current[..<breakAt]), and the one before it.
+        var breakAt: Int?
+        var earlierBreak: Int?
+        func allowBreak(at index: Int) {
+            guard breakAt != index else { return }
+            earlierBreak = breakAt
+            breakAt = index
+        }
+        for character in line {
+            let w = DisplayWidth.of(character)
+            let closing = closingPunctuation.contains(character)
+            if closing, breakAt == current.count { breakAt = earlierBreak }
+            while currentWidth + w > width, !current.isEmpty {
+                let cut = breakAt ?? current.count
+                var kept = Array(current[..<cut])
+                while kept.last == " " { kept.removeLast() }
+                lines.append(String(kept))
+                current = Array(current[cut...].drop { $0 == " " })
+                currentWidth = current.reduce(0) { $0 + DisplayWidth.of($1) }
+                (breakAt, earlierBreak) = (nil, nil)
+            }
+            if character == " ", current.isEmpty, !lines.isEmpty { continue }
+            if w == 2, !current.isEmpty, !closing,
+                !openingPunctuation.contains(current[current.count - 1])
+            {
+                allowBreak(at: current.count)
+            }
+            current.append(character)
+            currentWidth += w
+            if character == " " || (w == 2 && !openingPunctuation.contains(character)) {
+                allowBreak(at: current.count)
+            }
+        }
+        lines.append(String(current))
+        return lines
+    }
+
+    static let closingPunctuation: Set<Character> = [
+        ".", ",", "!", "?", ";", ":", ")", "]", "}", "%", "、", "。", "，", "．", "！", "？",
+        "；", "：", "）", "」", "』", "】", "〉", "》", "”", "’", "…", "ー", "々",
+    ]
+    static let openingPunctuation: Set<Character> = [
+        "(", "[", "{", "（", "「", "『", "【", "〈", "《", "“", "‘",
+    ]
+
+    /// One line cut every `width` columns, spaces kept (for code, where words matter less
+    /// than columns).
+    public static func hardWrap(_ line: Substring, width: Int) -> [String] {
+        let width = max(2, width)
+        var lines: [String] = []
+        var current = ""
+        var currentWidth = 0
+        for character in line {
+            let w = DisplayWidth.of(character)
+            if currentWidth + w > width {
+                lines.append(current)
+                current = ""
+                currentWidth = 0
+            }
+            current.append(character)
+            currentWidth += w
+        }
+        lines.append(current)
+        return lines
+    }
+
+    /// The longest prefix of `text` that fits `width` columns, with "…" when cut.
+    public static func truncate(_ text: some StringProtocol, width: Int) -> String {
+        guard width > 0 else { return "" }
+        if DisplayWidth.of(text) <= width { return String(text) }
+        var out = ""
+        var used = 0
+        for character in text {
+            let w = DisplayWidth.of(character)
+            if used + w > width - 1 { break }
+            out.append(character)
+            used += w
+        }
+        return out + "…"
+    }
+}
