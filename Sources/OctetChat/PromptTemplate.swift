@@ -39,6 +39,9 @@ public struct PromptTemplate: Sendable {
     public var sampling: SamplingOverrides
     /// The reply ends when its text reaches one of these.
     public var stop: [String]
+    /// For templates whose replies reason first: the text that starts the final answer
+    /// (`"Answer:"`). What comes before it is reasoning, which the chat screen folds.
+    public var answer: String?
     /// The file the template came from ("" when made in code).
     public var source: String
 
@@ -50,7 +53,8 @@ public struct PromptTemplate: Sendable {
     public init(
         name: String, description: String, system: String? = nil, text: String,
         variables: [String: String] = [:], examples: [Example] = [],
-        sampling: SamplingOverrides = SamplingOverrides(), stop: [String] = [], source: String = ""
+        sampling: SamplingOverrides = SamplingOverrides(), stop: [String] = [],
+        answer: String? = nil, source: String = ""
     ) throws {
         self.name = name
         self.description = description
@@ -60,6 +64,7 @@ public struct PromptTemplate: Sendable {
         self.examples = examples
         self.sampling = sampling
         self.stop = stop
+        self.answer = answer
         self.source = source
         self.compiled = try Self.compile(text, source: source)
     }

@@ -67,7 +67,7 @@ struct FieldReader {
         return try items.enumerated().map { try nonEmpty($1, "stop[\($0)]") }
     }
 
-    private func nonEmpty(_ node: Node, _ field: String) throws -> String {
+    func nonEmpty(_ node: Node, _ field: String) throws -> String {
         let value = try text(node, field)
         guard !value.isEmpty else { throw error(node, field, "must not be empty") }
         return value

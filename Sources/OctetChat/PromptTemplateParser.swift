@@ -10,12 +10,14 @@ import Yams
 /// The fields: `name`, `description`, `template` (required); `system`, `variables` (name ->
 /// default), `examples` (a list of `input`/`output`), `sampling` (`temperature`, `top_k`,
 /// `top_p`, `min_p`, `repeat_penalty`, `repeat_last_n`, `seed`, `max_tokens`), `stop` (a list
-/// of strings). Unknown fields are errors, so that a typo is not silently ignored. The line
+/// of strings), `answer` (for templates that reason first: the text that starts the final
+/// answer, e.g. `"Answer:"`; the chat screen folds what comes before it). Unknown fields are errors, so that a typo is not silently ignored. The line
 /// break that ends a block scalar (`|`) is dropped from every text.
 public enum PromptTemplateParser {
     /// The top-level fields, in the order the docs list them.
     public static let fields = [
         "name", "description", "system", "template", "variables", "examples", "sampling", "stop",
+        "answer",
     ]
 
     /// Reads the template file at `path`; `displayPath` (default `path`) names it in errors.
@@ -65,7 +67,8 @@ public enum PromptTemplateParser {
             variables: try values["variables"].map(reader.variables) ?? [:],
             examples: try values["examples"].map(reader.examples) ?? [],
             sampling: try values["sampling"].map(reader.sampling) ?? SamplingOverrides(),
-            stop: try values["stop"].map(reader.stopStrings) ?? [])
+            stop: try values["stop"].map(reader.stopStrings) ?? [],
+            answer: try values["answer"].map { try reader.nonEmpty($0, "answer") })
         return try body.template(source: source ?? file, templateNode: templateNode, reader: reader)
     }
 
@@ -78,6 +81,7 @@ public enum PromptTemplateParser {
         var examples: [PromptTemplate.Example]
         var sampling: SamplingOverrides
         var stop: [String]
+        var answer: String?
 
         /// Compiles the template; Mustache errors get the file line of the template text.
         func template(source: String, templateNode: Node, reader: FieldReader) throws
@@ -87,7 +91,7 @@ public enum PromptTemplateParser {
                 return try PromptTemplate(
                     name: name, description: description, system: system, text: text,
                     variables: variables, examples: examples, sampling: sampling, stop: stop,
-                    source: source)
+                    answer: answer, source: source)
             } catch ChatError.badTemplateFile(_, let line, let field, let problem) {
                 throw ChatError.badTemplateFile(
                     file: reader.file, line: reader.line(of: templateNode, textLine: line),

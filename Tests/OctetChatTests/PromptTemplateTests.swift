@@ -51,6 +51,8 @@ final class PromptTemplateTests: XCTestCase {
         }
         XCTAssertTrue(try cot.render(input: "Q?").hasSuffix("Q?\nLet's think step by step."))
         XCTAssertEqual(cot.sampling.temperature, 0)
+        XCTAssertEqual(cot.answer, "Answer:")
+        XCTAssertNil(try TemplateLibrary(directories: [Self.shippedPrompts]).template(named: "zero-shot").answer)
     }
 
     func testExplainCodeSectionShowsOnlyWhenTheLanguageIsSet() throws {
@@ -128,6 +130,7 @@ final class PromptTemplateTests: XCTestCase {
               seed: 42
               max_tokens: 100
             stop: ["###", "\\n\\n"]
+            answer: "Final:"
             """
         let template = try PromptTemplateParser.parse(yaml, file: "full.yaml")
         XCTAssertEqual(template.system, "Line one.\nLine two.")
@@ -137,6 +140,7 @@ final class PromptTemplateTests: XCTestCase {
             temperature: 0.5, topK: 20, topP: 0.9, minP: 0.1, repeatPenalty: 1.1,
             repeatLastN: 32, seed: 42, maxTokens: 100))
         XCTAssertEqual(template.stop, ["###", "\n\n"])
+        XCTAssertEqual(template.answer, "Final:")
         let applied = template.sampling.applied(to: .default)
         XCTAssertEqual(applied.temperature, 0.5)
         XCTAssertEqual(applied.seed, 42)
