@@ -29,11 +29,18 @@ public struct TemplateSummary: Equatable, Sendable {
     /// text that starts the final answer (e.g. "Answer:"). What comes before it in a reply
     /// is shown folded as reasoning. Text inside `<think>...</think>` is always folded.
     public var answerMarker: String?
+    /// The template's sampling defaults: choosing the template applies them to the
+    /// conversation's settings (a later `/set` still wins).
+    public var sampling: SamplingOverrides
 
-    public init(name: String, description: String, answerMarker: String? = nil) {
+    public init(
+        name: String, description: String, answerMarker: String? = nil,
+        sampling: SamplingOverrides = SamplingOverrides()
+    ) {
         self.name = name
         self.description = description
         self.answerMarker = answerMarker
+        self.sampling = sampling
     }
 }
 

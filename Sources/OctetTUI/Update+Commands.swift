@@ -34,7 +34,8 @@ extension App {
 
     // MARK: - Settings
 
-    /// `/template NAME` (or the picker's Enter): the next turns use it; `none` turns it off.
+    /// `/template NAME` (or the picker's Enter): the next turns use it, with its sampling
+    /// defaults applied to the conversation's settings; `none` turns it off.
     static func chooseTemplate(_ state: inout AppState, _ name: String) -> [Effect] {
         if name == "none" || name == "off" {
             state.conversation.template = nil
@@ -47,6 +48,9 @@ extension App {
             return []
         }
         state.conversation.template = name
+        if let summary = state.templates.first(where: { $0.name == name }) {
+            state.conversation.sampling = summary.sampling.applied(to: state.conversation.sampling)
+        }
         addNote(&state, "template: \(name) (from the next message on)")
         return saveSettings(&state)
     }

@@ -181,4 +181,17 @@ final class UpdateTests: XCTestCase {
         T.apply(&state, [T.key(.control("u"))] + T.type("/the") + [T.key(.tab)])
         XCTAssertEqual(state.input.text, "/theme ")
     }
+
+    func testChoosingATemplateAppliesItsSamplingDefaultsAndSetStillWins() {
+        var state = T.state()
+        state.templates.append(TemplateSummary(
+            name: "careful", description: "Greedy.", sampling: SamplingOverrides(temperature: 0, maxTokens: 99)))
+        T.apply(&state, T.type("/template careful") + [T.key(.enter)])
+        XCTAssertEqual(state.conversation.template, "careful")
+        XCTAssertEqual(state.conversation.sampling.temperature, 0)
+        XCTAssertEqual(state.conversation.sampling.maxTokens, 99)
+        XCTAssertEqual(state.conversation.sampling.topK, SamplingSettings.default.topK)
+        T.apply(&state, T.type("/set temperature 0.7") + [T.key(.enter)])
+        XCTAssertEqual(state.conversation.sampling.temperature, 0.7)
+    }
 }
