@@ -23,8 +23,18 @@ public struct AppConfig: Equatable, Sendable {
     public var sampling: SamplingSettings = .default
     /// The `sampling:` keys the file set, in its order (so flags can tell what it chose).
     public var samplingKeys: [String] = []
+    /// The `sampling:` values as the file writes them, by key.
+    public var samplingText: [String: String] = [:]
 
     public init() {}
+
+    /// Sets the keys this file gives in `settings`: the config's sampling over, say, a
+    /// template's defaults (the values were checked when the file was read).
+    public func applySampling(to settings: inout SamplingSettings) {
+        for key in samplingKeys {
+            if let text = samplingText[key] { try? SamplingKeys.set(key, to: text, in: &settings) }
+        }
+    }
 
     // MARK: - Loading
 
@@ -59,6 +69,7 @@ public struct AppConfig: Equatable, Sendable {
                         throw yaml.error(value, field, Self.reason(error, name: name))
                     }
                     config.samplingKeys.append(name)
+                    config.samplingText[name] = text
                 }
             default:
                 throw yaml.error(node, key, "unknown key (model, theme, template, sampling)")

@@ -12,11 +12,12 @@ struct Octet: AsyncParsableCommand {
         abstract: "A terminal chat with a language model running on this CPU, offline.",
         version: version,
         subcommands: [
-            RunCommand.self, PromptCommand.self, TokenizeCommand.self,
+            ChatCommand.self, RunCommand.self, PromptCommand.self, TokenizeCommand.self,
             ListCommand.self, ShowCommand.self, SearchCommand.self, ExportCommand.self,
             ImportCommand.self, RenameCommand.self, DeleteCommand.self,
             TemplatesCommand.self, ModelCommand.self,
-        ]
+        ],
+        defaultSubcommand: ChatCommand.self
     )
 
     /// ArgumentParser exits 64 on usage errors and prints several lines; DESIGN.md asks for

@@ -25,6 +25,13 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(config.sampling.maxTokens, 256)
         XCTAssertEqual(config.sampling.topP, SamplingSettings.default.topP)
         XCTAssertEqual(config.samplingKeys, ["temperature", "top_k", "seed", "max_tokens"])
+        var greedy = SamplingSettings.default
+        greedy.temperature = 0
+        greedy.topP = 0.5
+        config.applySampling(to: &greedy)
+        XCTAssertEqual(greedy.temperature, config.sampling.temperature)
+        XCTAssertEqual(greedy.topK, config.sampling.topK)
+        XCTAssertEqual(greedy.topP, 0.5)
     }
 
     func testErrorsNameLineAndField() {
