@@ -195,6 +195,7 @@ public final class NcursesBackend: TerminalBackend {
 extension NcursesBackend {
     public func nextInput(timeout: Double) -> InputEvent? {
         guard screen != nil else { return nil }
+        if terminalHungUp() { return .closed }
         wtimeout(octet_stdscr(), Int32(max(0, min(timeout, 10)) * 1000))
         var value: Int32 = 0
         switch octet_get_wch(&value) {
@@ -202,6 +203,14 @@ extension NcursesBackend {
         case 2: return keyCode(value)
         default: return nil
         }
+    }
+
+    /// True when the terminal's input has hung up (its window closed without a SIGHUP
+    /// reaching us, or the pty gone): reading would fail at once, forever.
+    private func terminalHungUp() -> Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) > 0 else { return false }
+        return descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     /// A character from get_wch: control characters by name, Escape + character as Alt.
