@@ -93,7 +93,8 @@ public final class NcursesBackend: TerminalBackend {
     // MARK: - Size and drawing
 
     public var size: Size {
-        var rows: Int32 = 0, columns: Int32 = 0
+        var rows: Int32 = 0
+        var columns: Int32 = 0
         octet_size(&rows, &columns)
         return Size(columns: Int(columns), rows: Int(rows))
     }
@@ -173,7 +174,10 @@ public final class NcursesBackend: TerminalBackend {
         if let known = pairs[key] { return known }
         let next = Int32(pairs.count + 1)
         guard next < octet_color_pairs() else { return 0 }
-        guard init_extended_pair(next, colorNumber(key.foreground), colorNumber(key.background)) == octet_ok() else {
+        guard
+            init_extended_pair(next, colorNumber(key.foreground), colorNumber(key.background))
+                == octet_ok()
+        else {
             return 0
         }
         pairs[key] = next
@@ -299,7 +303,8 @@ extension NcursesBackend {
         bytes.withUnsafeBufferPointer { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = write(
+                    STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
                 if written <= 0 { break }
                 offset += written
             }
