@@ -23,6 +23,8 @@ public enum DisplayWidth {
     /// measure is where the terminal puts the cursor. A flag (two regional indicators) is
     /// 2; an emoji ZWJ sequence counts as its first emoji, which is what the backend draws.
     public static func of(_ character: Character) -> Int {
+        // Most text is ASCII: one column, or none for a control character.
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii != 0x7F ? 1 : 0 }
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
         if scalars.count == 1 {
