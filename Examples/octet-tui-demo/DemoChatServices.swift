@@ -29,8 +29,14 @@ final class DemoChatServices: ChatServices, @unchecked Sendable {
         var nextID: Int64 = 1
         var nextMessageID: Int64 = 1
 
-        mutating func takeID() -> Int64 { defer { nextID += 1 }; return nextID }
-        mutating func takeMessageID() -> Int64 { defer { nextMessageID += 1 }; return nextMessageID }
+        mutating func takeID() -> Int64 {
+            defer { nextID += 1 }
+            return nextID
+        }
+        mutating func takeMessageID() -> Int64 {
+            defer { nextMessageID += 1 }
+            return nextMessageID
+        }
     }
 
     private func load() {
@@ -44,7 +50,9 @@ final class DemoChatServices: ChatServices, @unchecked Sendable {
     func change<T>(_ body: (inout DemoState) throws -> T) throws -> T {
         try lock.withLock {
             let result = try body(&state)
-            if let storePath { try JSONEncoder().encode(state).write(to: URL(fileURLWithPath: storePath)) }
+            if let storePath {
+                try JSONEncoder().encode(state).write(to: URL(fileURLWithPath: storePath))
+            }
             return result
         }
     }
@@ -61,7 +69,8 @@ final class DemoChatServices: ChatServices, @unchecked Sendable {
             Task {
                 let steps = 10
                 for step in 0..<steps where seconds > 0 {
-                    continuation.yield(.loading(fraction: Double(step) / Double(steps), detail: "requantizing"))
+                    continuation.yield(
+                        .loading(fraction: Double(step) / Double(steps), detail: "requantizing"))
                     try? await Task.sleep(nanoseconds: UInt64(seconds / Double(steps) * 1e9))
                 }
                 continuation.yield(.ready(name: "demo-model", contextLength: 8192))
@@ -75,9 +84,12 @@ final class DemoChatServices: ChatServices, @unchecked Sendable {
     func startTurn(for conversation: Conversation) -> AsyncStream<ChatEvent> {
         lock.withLock { cancelled = false }
         let question = conversation.messages.last?.content ?? ""
-        let pieces = DemoReply.pieces(for: question, template: conversation.template, words: replyWords)
+        let pieces = DemoReply.pieces(
+            for: question, template: conversation.template, words: replyWords)
         let delay = tokenDelay
-        let promptTokens = conversation.messages.reduce(0) { $0 + $1.content.split(separator: " ").count + 4 }
+        let promptTokens = conversation.messages.reduce(0) {
+            $0 + $1.content.split(separator: " ").count + 4
+        }
         return AsyncStream { continuation in
             Task {
                 continuation.yield(.prompt(tokens: promptTokens, cached: 0, contextLength: 8192))
@@ -85,7 +97,8 @@ final class DemoChatServices: ChatServices, @unchecked Sendable {
                 let started = Date()
                 for (count, piece) in pieces.enumerated() {
                     if self.lock.withLock({ self.cancelled }) {
-                        continuation.yield(.cancelled(self.reply(text, conversation, count, started, "cancelled")))
+                        continuation.yield(
+                            .cancelled(self.reply(text, conversation, count, started, "cancelled")))
                         continuation.finish()
                         return
                     }
@@ -93,13 +106,17 @@ final class DemoChatServices: ChatServices, @unchecked Sendable {
                     text += piece
                     continuation.yield(.text(piece))
                 }
-                continuation.yield(.finished(self.reply(text, conversation, pieces.count, started, "eos")))
+                continuation.yield(
+                    .finished(self.reply(text, conversation, pieces.count, started, "eos")))
                 continuation.finish()
             }
         }
     }
 
-    private func reply(_ text: String, _ conversation: Conversation, _ count: Int, _ started: Date, _ reason: String) -> Message {
+    private func reply(
+        _ text: String, _ conversation: Conversation, _ count: Int, _ started: Date,
+        _ reason: String
+    ) -> Message {
         let seconds = max(0.001, Date().timeIntervalSince(started))
         let info = GenerationInfo(
             model: "demo-model", template: conversation.template, sampling: conversation.sampling,

@@ -11,13 +11,15 @@ enum DemoReply {
     static func pieces(for question: String, template: String?, words: Int) -> [String] {
         var text = ""
         if template == "chain-of-thought" {
-            text += "First I read the question carefully. Then I think about each part of it step by step. "
+            text +=
+                "First I read the question carefully. Then I think about each part of it step by step. "
             text += "Answer: "
         }
         text += "You asked: \(question.split(separator: "\n").first ?? ""). "
         for i in 0..<max(0, words) { text += filler[i % filler.count] + " " }
         if question.lowercased().contains("code") {
-            text += "\n\n```swift\nlet greeting = \"hello\"\nprint(greeting)\n```\n\nThat is the code."
+            text +=
+                "\n\n```swift\nlet greeting = \"hello\"\nprint(greeting)\n```\n\nThat is the code."
         }
         var pieces: [String] = []
         var current = ""

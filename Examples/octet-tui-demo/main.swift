@@ -9,7 +9,9 @@ import OctetTUI
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else {
+        return nil
+    }
     return arguments[index + 1]
 }
 
@@ -21,7 +23,8 @@ if let index = arguments.firstIndex(of: "--resume") {
         start = .mostRecent
     }
 }
-let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent()
     .deletingLastPathComponent().path
 let store = option("--store") ?? NSTemporaryDirectory() + "octet-tui-demo.json"
 let services = DemoChatServices(
@@ -39,8 +42,10 @@ do {
     let stats = runtime.stats
     let frames = max(1, stats.frames)
     let line = String(
-        format: "octet-tui-demo: %d frames, %.2f ms render + %.2f ms draw per frame, first frame %.0f ms, %d events\n",
-        stats.frames, stats.renderSeconds / Double(frames) * 1000, stats.drawSeconds / Double(frames) * 1000,
+        format:
+            "octet-tui-demo: %d frames, %.2f ms render + %.2f ms draw per frame, first frame %.0f ms, %d events\n",
+        stats.frames, stats.renderSeconds / Double(frames) * 1000,
+        stats.drawSeconds / Double(frames) * 1000,
         (stats.firstFrameSeconds ?? 0) * 1000, stats.events)
     FileHandle.standardError.write(Data(line.utf8))
 } catch {

@@ -45,7 +45,8 @@ public struct AppConfig: Equatable, Sendable {
         guard let data = FileManager.default.contents(atPath: path),
             let text = String(data: data, encoding: .utf8)
         else {
-            throw OctetTUIError.io(path: path, problem: "cannot read the config file (not UTF-8 text?)")
+            throw OctetTUIError.io(
+                path: path, problem: "cannot read the config file (not UTF-8 text?)")
         }
         return try parse(text, file: path)
     }
@@ -90,9 +91,12 @@ public struct AppConfig: Equatable, Sendable {
     }
 
     /// `$XDG_CONFIG_HOME/octet/config.yaml` (default `~/.config/octet/config.yaml`).
-    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func defaultPath(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
         let home = environment["HOME"] ?? NSHomeDirectory()
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
+        let base =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
         return base + "/octet/config.yaml"
     }
 }

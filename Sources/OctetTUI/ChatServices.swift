@@ -12,7 +12,8 @@ public struct ConversationSummary: Equatable, Sendable, Identifiable {
     /// For search results: the matching text, if the store gives one.
     public var snippet: String?
 
-    public init(id: Int64, title: String, updated: Date, messageCount: Int, snippet: String? = nil) {
+    public init(id: Int64, title: String, updated: Date, messageCount: Int, snippet: String? = nil)
+    {
         self.id = id
         self.title = title
         self.updated = updated
@@ -69,7 +70,8 @@ public enum ModelStatus: Equatable, Sendable {
 
 /// A format `/export` writes.
 public enum ExportFormat: String, CaseIterable, Sendable {
-    case markdown = "md", json
+    case markdown = "md"
+    case json
 }
 
 // MARK: - The protocol

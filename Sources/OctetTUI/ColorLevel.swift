@@ -1,7 +1,10 @@
 /// How many colours a terminal shows, best first; the backend picks one from the terminal
 /// description and `NO_COLOR`, and every style is degraded through it (STYLE.md H10).
 public enum ColorLevel: String, CaseIterable, Sendable {
-    case truecolor, palette256 = "256", ansi8 = "8", none
+    case truecolor
+    case palette256 = "256"
+    case ansi8 = "8"
+    case none
 
     /// The level for a terminal that reports `colors` colours; `NO_COLOR` (any non-empty
     /// value, no-color.org) means none.
@@ -106,8 +109,10 @@ public enum ColorLevel: String, CaseIterable, Sendable {
         if i < 16 {
             let base = ansiBase[i % 8]
             let lift = i >= 8 ? 50 : 0
-            return (UInt8(min(255, base.0 + lift)), UInt8(min(255, base.1 + lift)),
-                    UInt8(min(255, base.2 + lift)))
+            return (
+                UInt8(min(255, base.0 + lift)), UInt8(min(255, base.1 + lift)),
+                UInt8(min(255, base.2 + lift))
+            )
         }
         if i >= 232 {
             let v = UInt8(8 + (i - 232) * 10)
@@ -120,7 +125,9 @@ public enum ColorLevel: String, CaseIterable, Sendable {
 
     private static func distance(_ a: (Int, Int, Int), _ b: (Int, Int, Int)) -> Int {
         // Weighted for the eye (green counts most), as in common "redmean"-free shortcuts.
-        let dr = a.0 - b.0, dg = a.1 - b.1, db = a.2 - b.2
+        let dr = a.0 - b.0
+        let dg = a.1 - b.1
+        let db = a.2 - b.2
         return 3 * dr * dr + 4 * dg * dg + 2 * db * db
     }
 }

@@ -23,6 +23,8 @@ public enum DisplayWidth {
     /// measure is where the terminal puts the cursor. A flag (two regional indicators) is
     /// 2; an emoji ZWJ sequence counts as its first emoji, which is what the backend draws.
     public static func of(_ character: Character) -> Int {
+        // Most text is ASCII: one column, or none for a control character.
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii != 0x7F ? 1 : 0 }
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
         if scalars.count == 1 {
@@ -64,12 +66,15 @@ public enum DisplayWidth {
 
     /// Format characters that are drawn (soft hyphen; Arabic and Kaithi number signs that
     /// precede digits), as glibc draws them.
-    static let prependedMarks: Set<UInt32> = [0xAD, 0x6DD, 0x70F, 0x890, 0x891, 0x8E2, 0x110BD, 0x110CD]
+    static let prependedMarks: Set<UInt32> = [
+        0xAD, 0x6DD, 0x70F, 0x890, 0x891, 0x8E2, 0x110BD, 0x110CD,
+    ]
 
     /// East Asian Wide (W) and Fullwidth (F) ranges, and the emoji shown two columns wide.
     static func isWide(_ value: UInt32) -> Bool {
         if value < 0x1100 { return false }
-        var low = 0, high = wideRanges.count - 1
+        var low = 0
+        var high = wideRanges.count - 1
         while low <= high {
             let mid = (low + high) / 2
             let range = wideRanges[mid]

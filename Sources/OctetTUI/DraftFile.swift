@@ -31,8 +31,10 @@ public struct DraftFile: Sendable {
         do {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let temporary = path + ".tmp"
-            guard manager.createFile(
-                atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+            guard
+                manager.createFile(
+                    atPath: temporary, contents: Data(text.utf8),
+                    attributes: [.posixPermissions: 0o600])
             else {
                 throw OctetTUIError.io(path: temporary, problem: "cannot write the draft")
             }
@@ -43,7 +45,8 @@ public struct DraftFile: Sendable {
         } catch let error as OctetTUIError {
             throw error
         } catch {
-            throw OctetTUIError.io(path: path, problem: "cannot write the draft (\(error.localizedDescription))")
+            throw OctetTUIError.io(
+                path: path, problem: "cannot write the draft (\(error.localizedDescription))")
         }
     }
 }

@@ -46,7 +46,8 @@ extension EffectRunner {
     private func save(_ key: Int, _ id: Int64?, _ index: Int, _ message: Message) {
         enqueueWrite { [self] in
             guard let conversation = conversationID(key, id) else {
-                throw OctetTUIError.io(path: "conversation", problem: "the conversation was never stored")
+                throw OctetTUIError.io(
+                    path: "conversation", problem: "the conversation was never stored")
             }
             let slot = MessageKey(conversation: key, index: index)
             var message = message
@@ -88,12 +89,15 @@ extension EffectRunner {
             read { [services] in .conversationLoaded(try await services.loadConversation(id: id)) }
         case .loadMostRecentConversation:
             read { [services] in
-                guard let conversation = try await services.mostRecentConversation() else { return .nothingToResume }
+                guard let conversation = try await services.mostRecentConversation() else {
+                    return .nothingToResume
+                }
                 return .conversationLoaded(conversation)
             }
         case .listConversations(let query):
             read { [services] in
-                let items = query.isEmpty
+                let items =
+                    query.isEmpty
                     ? try await services.listConversations(limit: 200)
                     : try await services.searchConversations(query, limit: 200)
                 return .conversationsListed(query: query, items)
@@ -119,7 +123,10 @@ extension EffectRunner {
             read { [services] in .templatesListed(try await services.templates()) }
         case .previewTemplate(let name, let conversation, let input):
             read { [services] in
-                .templatePreviewed(name: name, try await services.previewTemplate(named: name, conversation: conversation, input: input))
+                .templatePreviewed(
+                    name: name,
+                    try await services.previewTemplate(
+                        named: name, conversation: conversation, input: input))
             }
         case .listThemes:
             queue.post(.themesListed(options.themes.names()))
@@ -141,7 +148,8 @@ extension EffectRunner {
         }
     }
 
-    private func writeExport(_ conversation: Conversation, _ format: ExportFormat) throws -> String {
+    private func writeExport(_ conversation: Conversation, _ format: ExportFormat) throws -> String
+    {
         let text = try services.export(conversation, format: format)
         let name = "octet-\(conversation.id.map(String.init) ?? "new").\(format.rawValue)"
         let path = (options.exportDirectory as NSString).appendingPathComponent(name)

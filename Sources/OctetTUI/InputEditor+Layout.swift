@@ -18,7 +18,8 @@ extension InputEditor {
         let width = max(2, width)
         var rows: [InputLayout.Row] = [InputLayout.Row(start: 0, text: [])]
         var column = 0
-        var cursorRow = 0, cursorColumn = 0
+        var cursorRow = 0
+        var cursorColumn = 0
         var offset = 0
         for character in text {
             if offset == cursor { (cursorRow, cursorColumn) = (rows.count - 1, column) }

@@ -26,4 +26,6 @@ public enum InputEvent: Equatable, Sendable {
     case wheel(Int)
     /// The window changed size.
     case resize(Size)
+    /// The terminal has gone (its input hung up): treated like SIGHUP.
+    case closed
 }

@@ -28,7 +28,8 @@ public struct MessageBody: Equatable, Sendable {
             answer = rest
         } else if let marker = answerMarker, !marker.isEmpty {
             if let range = answer.range(of: marker, options: .backwards) {
-                let thought = answer[..<range.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+                let thought = answer[..<range.lowerBound].trimmingCharacters(
+                    in: .whitespacesAndNewlines)
                 if !thought.isEmpty {
                     reasoning = thought
                     answer = String(answer[range.lowerBound...])

@@ -93,7 +93,8 @@ public final class NcursesBackend: TerminalBackend {
     // MARK: - Size and drawing
 
     public var size: Size {
-        var rows: Int32 = 0, columns: Int32 = 0
+        var rows: Int32 = 0
+        var columns: Int32 = 0
         octet_size(&rows, &columns)
         return Size(columns: Int(columns), rows: Int(rows))
     }
@@ -173,7 +174,10 @@ public final class NcursesBackend: TerminalBackend {
         if let known = pairs[key] { return known }
         let next = Int32(pairs.count + 1)
         guard next < octet_color_pairs() else { return 0 }
-        guard init_extended_pair(next, colorNumber(key.foreground), colorNumber(key.background)) == octet_ok() else {
+        guard
+            init_extended_pair(next, colorNumber(key.foreground), colorNumber(key.background))
+                == octet_ok()
+        else {
             return 0
         }
         pairs[key] = next
@@ -195,6 +199,7 @@ public final class NcursesBackend: TerminalBackend {
 extension NcursesBackend {
     public func nextInput(timeout: Double) -> InputEvent? {
         guard screen != nil else { return nil }
+        if terminalHungUp() { return .closed }
         wtimeout(octet_stdscr(), Int32(max(0, min(timeout, 10)) * 1000))
         var value: Int32 = 0
         switch octet_get_wch(&value) {
@@ -202,6 +207,14 @@ extension NcursesBackend {
         case 2: return keyCode(value)
         default: return nil
         }
+    }
+
+    /// True when the terminal's input has hung up (its window closed without a SIGHUP
+    /// reaching us, or the pty gone): reading would fail at once, forever.
+    private func terminalHungUp() -> Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) > 0 else { return false }
+        return descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     /// A character from get_wch: control characters by name, Escape + character as Alt.
@@ -290,7 +303,8 @@ extension NcursesBackend {
         bytes.withUnsafeBufferPointer { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = write(
+                    STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
                 if written <= 0 { break }
                 offset += written
             }

@@ -19,7 +19,8 @@ public enum OctetTUIError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .noTerminalType:
-            return "TERM is not set; the chat screen needs a terminal type (e.g. TERM=xterm-256color)"
+            return
+                "TERM is not set; the chat screen needs a terminal type (e.g. TERM=xterm-256color)"
         case .unknownTerminal(let term):
             return "unknown terminal type \"\(term)\" (no terminfo entry); try TERM=xterm-256color"
         case .notATerminal:

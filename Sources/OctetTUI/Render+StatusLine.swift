@@ -3,18 +3,24 @@ import Foundation
 /// The status row: what the screen is doing, the template, speed, context use, whether the
 /// conversation is saved, and key hints (dropped first when the row is narrow).
 extension App {
-    static func renderStatus(_ screen: inout Screen, _ state: AppState, _ layout: ScreenLayout, theme: Theme) {
+    static func renderStatus(
+        _ screen: inout Screen, _ state: AppState, _ layout: ScreenLayout, theme: Theme
+    ) {
         let row = layout.statusRow
         let width = layout.size.columns
         screen.fill(row: row, style: theme.style(.status))
         var column = 0
         if let busy = busyLabel(state) {
-            column = screen.put(busy, row: row, column: 0, style: theme.style(busy.contains("failed") ? .error : .statusBusy))
+            column = screen.put(
+                busy, row: row, column: 0,
+                style: theme.style(busy.contains("failed") ? .error : .statusBusy))
         }
         let parts = statusParts(state)
         let hints = hintText(state)
         let info = " " + parts.joined(separator: " · ") + " "
-        column = screen.put(TextWrap.truncate(info, width: max(0, width - column)), row: row, column: column, style: theme.style(.status))
+        column = screen.put(
+            TextWrap.truncate(info, width: max(0, width - column)), row: row, column: column,
+            style: theme.style(.status))
         let hintWidth = DisplayWidth.of(hints)
         if column + hintWidth + 1 <= width {
             screen.put(hints, row: row, column: width - hintWidth, style: theme.style(.hint))
@@ -57,7 +63,8 @@ extension App {
     static func contextBar(used: Int, length: Int) -> String {
         let cells = 6
         let filled = min(cells, Int((Double(used) / Double(length) * Double(cells)).rounded(.up)))
-        let bar = String(repeating: "▰", count: filled) + String(repeating: "▱", count: cells - filled)
+        let bar =
+            String(repeating: "▰", count: filled) + String(repeating: "▱", count: cells - filled)
         return "\(bar) \(compact(used))/\(compact(length))"
     }
 

@@ -27,12 +27,16 @@ extension App {
 
     static func renderTooSmall(_ screen: inout Screen, theme: Theme) {
         let size = screen.size
-        let lines = ["window too small", "\(size.columns)x\(size.rows), need \(ScreenLayout.minimum.columns)x\(ScreenLayout.minimum.rows)"]
+        let lines = [
+            "window too small",
+            "\(size.columns)x\(size.rows), need \(ScreenLayout.minimum.columns)x\(ScreenLayout.minimum.rows)",
+        ]
         let top = max(0, (size.rows - lines.count) / 2)
         for (i, line) in lines.enumerated() where top + i < size.rows {
             let text = TextWrap.truncate(line, width: size.columns)
             let column = max(0, (size.columns - DisplayWidth.of(text)) / 2)
-            screen.put(text, row: top + i, column: column, style: theme.style(i == 0 ? .error : .text))
+            screen.put(
+                text, row: top + i, column: column, style: theme.style(i == 0 ? .error : .text))
         }
     }
 
@@ -48,14 +52,18 @@ extension App {
         let model = state.modelName
         let right = DisplayWidth.of(model) + 2 <= width / 3 ? model + " " : ""
         let rightWidth = DisplayWidth.of(right)
-        let left = TextWrap.truncate(" Octet · " + TextWrap.displayable(title).replacingNewlines(), width: width - rightWidth - 1)
+        let left = TextWrap.truncate(
+            " Octet · " + TextWrap.displayable(title).replacingNewlines(),
+            width: width - rightWidth - 1)
         screen.put(left, row: 0, column: 0, style: style)
         screen.put(right, row: 0, column: width - rightWidth, style: style)
     }
 
     // MARK: - Transcript
 
-    static func renderTranscript(_ screen: inout Screen, _ state: AppState, _ layout: ScreenLayout, theme: Theme) {
+    static func renderTranscript(
+        _ screen: inout Screen, _ state: AppState, _ layout: ScreenLayout, theme: Theme
+    ) {
         let transcript = TranscriptLayout(state: state, width: layout.size.columns)
         let rows = layout.transcriptRows
         let lines: [TranscriptLayout.Line]
@@ -72,23 +80,33 @@ extension App {
             screen.fill(row: row, style: theme.style(line.fill))
             var column = 0
             for segment in line.segments {
-                column = screen.put(segment.text, row: row, column: column, style: theme.style(segment.element))
+                column = screen.put(
+                    segment.text, row: row, column: column, style: theme.style(segment.element))
             }
         }
     }
 
     // MARK: - Separator
 
-    static func renderSeparator(_ screen: inout Screen, _ state: AppState, _ layout: ScreenLayout, theme: Theme) {
+    static func renderSeparator(
+        _ screen: inout Screen, _ state: AppState, _ layout: ScreenLayout, theme: Theme
+    ) {
         let row = layout.separatorRow
         let width = layout.size.columns
         let style = theme.style(.border)
         screen.put(String(repeating: "─", count: width), row: row, column: 0, style: style)
         var label = ""
         if !state.completions.isEmpty {
-            label = " " + state.completions.map { "/" == state.input.text.first.map(String.init) && !state.input.text.contains(" ") ? "/" + $0 : $0 }.joined(separator: "  ") + " "
+            label =
+                " "
+                + state.completions.map {
+                    "/" == state.input.text.first.map(String.init)
+                        && !state.input.text.contains(" ") ? "/" + $0 : $0
+                }.joined(separator: "  ") + " "
         } else if !state.transcript.following {
-            label = state.isGenerating ? " ↓ new text below · End or PgDn " : " ↓ more below · End or PgDn "
+            label =
+                state.isGenerating
+                ? " ↓ new text below · End or PgDn " : " ↓ more below · End or PgDn "
         }
         guard !label.isEmpty else { return }
         let text = TextWrap.truncate(label, width: width - 4)
@@ -97,7 +115,9 @@ extension App {
 
     // MARK: - Input
 
-    static func renderInput(_ screen: inout Screen, _ state: AppState, _ layout: ScreenLayout, theme: Theme) {
+    static func renderInput(
+        _ screen: inout Screen, _ state: AppState, _ layout: ScreenLayout, theme: Theme
+    ) {
         let style = theme.style(.input)
         let editor = state.input.layout(width: ScreenLayout.inputWidth(layout.size))
         let firstRow = max(0, editor.cursorRow - layout.inputRows + 1)
@@ -108,13 +128,23 @@ extension App {
             screen.put(prompt, row: row, column: 0, style: theme.style(.inputPrompt))
             guard firstRow + i < editor.rows.count else { continue }
             let text = String(editor.rows[firstRow + i].text)
-            screen.put(TextWrap.displayable(text), row: row, column: ScreenLayout.promptWidth, style: style)
+            screen.put(
+                TextWrap.displayable(text), row: row, column: ScreenLayout.promptWidth, style: style
+            )
         }
         if state.input.text.isEmpty {
-            let hint = state.isGenerating ? "Ctrl-C stops the reply" : "Type a message · Enter sends · Alt-Enter new line · /help"
-            screen.put(TextWrap.truncate(hint, width: layout.size.columns - 3), row: layout.inputTop, column: ScreenLayout.promptWidth, style: style.adding(.dim))
+            let hint =
+                state.isGenerating
+                ? "Ctrl-C stops the reply"
+                : "Type a message · Enter sends · Alt-Enter new line · /help"
+            screen.put(
+                TextWrap.truncate(hint, width: layout.size.columns - 3), row: layout.inputTop,
+                column: ScreenLayout.promptWidth, style: style.adding(.dim))
         }
-        screen.cursor = (layout.inputTop + editor.cursorRow - firstRow, ScreenLayout.promptWidth + editor.cursorColumn)
+        screen.cursor = (
+            layout.inputTop + editor.cursorRow - firstRow,
+            ScreenLayout.promptWidth + editor.cursorColumn
+        )
     }
 }
 

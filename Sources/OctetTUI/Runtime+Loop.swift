@@ -17,7 +17,10 @@ extension Runtime {
         while true {
             let now = Self.clock()
             let busy = state.isGenerating || !effects.isIdle
-            let wait = dirty ? max(0, lastDraw + options.frameInterval - now) : (busy ? 0.01 : 0.05)
+            // While a reply streams, 30 frames a second are enough to read and leave the
+            // cores to the model; typing alone may draw at the full rate.
+            let interval = state.isGenerating ? max(options.frameInterval, 1.0 / 30) : options.frameInterval
+            let wait = dirty ? max(0, lastDraw + interval - now) : (busy ? 0.01 : 0.05)
             if let input = backend.nextInput(timeout: wait) {
                 if case .resize = input { backend.invalidate() }
                 dirty = apply(.input(input)) || dirty
@@ -32,7 +35,7 @@ extension Runtime {
                 quitDeadline = quitDeadline ?? afterInput + Self.quitGrace
                 if (!state.isGenerating && effects.isIdle) || afterInput > quitDeadline! { break }
             }
-            if dirty, afterInput - lastDraw >= options.frameInterval {
+            if dirty, afterInput - lastDraw >= interval {
                 draw()
                 lastDraw = Self.clock()
                 dirty = false
@@ -41,13 +44,17 @@ extension Runtime {
         if dirty { draw() }
     }
 
-    /// Applies one event and runs its effects; true when the screen may have changed.
+    /// Applies one event and runs its effects; true when the screen may have changed. A
+    /// tick changes only the clock and the draft's bookkeeping, which nothing draws; every
+    /// other event is taken to change the screen (comparing whole states would cost more
+    /// than the frame it might save).
     @discardableResult
     func apply(_ event: Event) -> Bool {
         stats.events += 1
-        let before = state
+        let quitting = state.quitting
         for effect in App.update(&state, event) { perform(effect) }
-        return state != before
+        if case .tick = event { return state.quitting != quitting }
+        return true
     }
 
     func draw() {

@@ -35,7 +35,8 @@ public final class Runtime: @unchecked Sendable {
         public init(
             start: App.Start = .newConversation, conversation: Conversation = Conversation(),
             modelName: String, themes: ThemeLibrary, themeName: String = "dark",
-            draft: DraftFile? = nil, exportDirectory: String = FileManager.default.currentDirectoryPath,
+            draft: DraftFile? = nil,
+            exportDirectory: String = FileManager.default.currentDirectoryPath,
             frameInterval: Double = 1.0 / 60
         ) {
             self.start = start
@@ -87,7 +88,8 @@ public final class Runtime: @unchecked Sendable {
     /// Takes over the terminal until the user quits (or a hang-up); always gives it back.
     /// Throws when the terminal cannot be driven (before anything is drawn).
     public func run() async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+        try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<Void, Error>) in
             let thread = Thread { [self] in
                 do {
                     try self.runLoop()

@@ -27,7 +27,8 @@ public enum SamplingKeys {
                 settings.seed = nil
             } else {
                 guard let seed = UInt64(value) else {
-                    throw CommandError("seed: expected a whole number or \"random\", got \"\(value)\"")
+                    throw CommandError(
+                        "seed: expected a whole number or \"random\", got \"\(value)\"")
                 }
                 settings.seed = seed
             }
@@ -55,7 +56,9 @@ public enum SamplingKeys {
         throws -> Double
     {
         guard let value = Double(text), value.isFinite, range.contains(value) else {
-            throw CommandError("\(key): expected a number in \(trim(range.lowerBound))...\(trim(range.upperBound)), got \"\(text)\"")
+            throw CommandError(
+                "\(key): expected a number in \(trim(range.lowerBound))...\(trim(range.upperBound)), got \"\(text)\""
+            )
         }
         return value
     }
@@ -64,7 +67,9 @@ public enum SamplingKeys {
         -> Int
     {
         guard let value = Int(text), range.contains(value) else {
-            throw CommandError("\(key): expected a whole number in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
+            throw CommandError(
+                "\(key): expected a whole number in \(range.lowerBound)...\(range.upperBound), got \"\(text)\""
+            )
         }
         return value
     }

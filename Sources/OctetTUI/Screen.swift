@@ -86,10 +86,14 @@ public struct Screen: Equatable, Sendable {
             var column = 0
             while column < size.columns {
                 let cell = self[row, column]
-                if cell.isContinuation { column += 1; continue }
+                if cell.isContinuation {
+                    column += 1
+                    continue
+                }
                 let span = max(1, cell.width)
                 let end = min(size.columns, column + span)
-                if previous.map({ old in (column..<end).contains { old[row, $0] != self[row, $0] } }) ?? true {
+                if previous.map({ old in (column..<end).contains { old[row, $0] != self[row, $0] } }
+                ) ?? true {
                     changes.append((row, column))
                 }
                 column += span

@@ -76,8 +76,9 @@ public enum SlashCommand: Equatable, Sendable {
 
     private static func parseExport(_ words: [String]) throws -> SlashCommand {
         guard let word = words.first else { return .export(.markdown) }
-        guard let format = ExportFormat(rawValue: word.lowercased())
-            ?? (word.lowercased() == "markdown" ? .markdown : nil)
+        guard
+            let format = ExportFormat(rawValue: word.lowercased())
+                ?? (word.lowercased() == "markdown" ? .markdown : nil)
         else { throw CommandError("usage: /export [md|json]") }
         return .export(format)
     }

@@ -55,7 +55,7 @@ public enum TextWrap {
         }
         for character in line {
             let w = DisplayWidth.of(character)
-            let closing = closingPunctuation.contains(character)
+            let closing = isClosing(character)
             if closing, breakAt == current.count { breakAt = earlierBreak }
             while currentWidth + w > width, !current.isEmpty {
                 let cut = breakAt ?? current.count
@@ -68,13 +68,13 @@ public enum TextWrap {
             }
             if character == " ", current.isEmpty, !lines.isEmpty { continue }
             if w == 2, !current.isEmpty, !closing,
-                !openingPunctuation.contains(current[current.count - 1])
+                !isOpening(current[current.count - 1])
             {
                 allowBreak(at: current.count)
             }
             current.append(character)
             currentWidth += w
-            if character == " " || (w == 2 && !openingPunctuation.contains(character)) {
+            if character == " " || (w == 2 && !isOpening(character)) {
                 allowBreak(at: current.count)
             }
         }
@@ -82,12 +82,33 @@ public enum TextWrap {
         return lines
     }
 
-    static let closingPunctuation: Set<Character> = [
-        ".", ",", "!", "?", ";", ":", ")", "]", "}", "%", "、", "。", "，", "．", "！", "？",
-        "；", "：", "）", "」", "』", "】", "〉", "》", "”", "’", "…", "ー", "々",
+    /// Punctuation that must not start a line. Looked up by scalar: hashing a `Character`
+    /// costs more than the rest of wrapping, and this runs for every character drawn.
+    static func isClosing(_ character: Character) -> Bool {
+        guard let value = character.unicodeScalars.first?.value else { return false }
+        if value < 0x80 {
+            return value == 0x2E || value == 0x2C || value == 0x21 || value == 0x3F
+                || value == 0x3B || value == 0x3A || value == 0x29 || value == 0x5D
+                || value == 0x7D || value == 0x25
+        }
+        return closingScalars.contains(value)
+    }
+
+    /// Punctuation that must not end a line.
+    static func isOpening(_ character: Character) -> Bool {
+        guard let value = character.unicodeScalars.first?.value else { return false }
+        if value < 0x80 { return value == 0x28 || value == 0x5B || value == 0x7B }
+        return openingScalars.contains(value)
+    }
+
+    /// 、。，．！？；：）」』】〉》”’…ー々
+    static let closingScalars: Set<UInt32> = [
+        0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A, 0xFF09, 0x300D, 0x300F,
+        0x3011, 0x3009, 0x300B, 0x201D, 0x2019, 0x2026, 0x30FC, 0x3005,
     ]
-    static let openingPunctuation: Set<Character> = [
-        "(", "[", "{", "（", "「", "『", "【", "〈", "《", "“", "‘",
+    /// （「『【〈《“‘
+    static let openingScalars: Set<UInt32> = [
+        0xFF08, 0x300C, 0x300E, 0x3010, 0x3008, 0x300A, 0x201C, 0x2018,
     ]
 
     /// One line cut every `width` columns, spaces kept (for code, where words matter less

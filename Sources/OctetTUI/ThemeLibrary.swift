@@ -67,7 +67,8 @@ public struct ThemeLibrary: Sendable {
         do {
             return (try theme(named: name), nil)
         } catch {
-            let fallback = name == "dark" ? Theme.fallback : ((try? theme(named: "dark")) ?? .fallback)
+            let fallback =
+                name == "dark" ? Theme.fallback : ((try? theme(named: "dark")) ?? .fallback)
             return (fallback, "\(error); using the \(fallback.name) theme")
         }
     }

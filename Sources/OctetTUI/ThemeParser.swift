@@ -27,7 +27,8 @@ public struct ThemeParser {
         let yaml = YAMLFields(file: (file as NSString).lastPathComponent)
         let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let root = try yaml.root(of: text)
-        var name = stem, description = ""
+        var name = stem
+        var description = ""
         var palette: [String: TerminalColor] = [:]
         var styles: [ThemeElement: CellStyle] = [:]
         var elementsNode: Node?
@@ -36,12 +37,14 @@ public struct ThemeParser {
             case "name":
                 name = try yaml.string(node, key)
                 if name != stem {
-                    throw yaml.error(node, key, "\"\(name)\" does not match the file name \"\(stem)\"")
+                    throw yaml.error(
+                        node, key, "\"\(name)\" does not match the file name \"\(stem)\"")
                 }
             case "description": description = try yaml.string(node, key)
             case "palette": palette = try parsePalette(node, yaml)
             case "elements": elementsNode = node
-            default: throw yaml.error(node, key, "unknown key (name, description, palette, elements)")
+            default:
+                throw yaml.error(node, key, "unknown key (name, description, palette, elements)")
             }
         }
         guard let elementsNode else {
@@ -94,7 +97,9 @@ public struct ThemeParser {
         var attributes: TextAttributes = []
         for word in try yaml.strings(node, field) where word != "none" && !word.isEmpty {
             guard let attribute = Self.attributeNames[word] else {
-                throw yaml.error(node, field, "unknown attribute \"\(word)\" (bold, dim, italic, underline, reverse)")
+                throw yaml.error(
+                    node, field,
+                    "unknown attribute \"\(word)\" (bold, dim, italic, underline, reverse)")
             }
             attributes.insert(attribute)
         }
@@ -108,7 +113,8 @@ public struct ThemeParser {
         switch color {
         case .default: return color
         case .ansi(let index) where index < 8: return color
-        default: throw yaml.error(node, field, "an 8-colour choice must be default or black ... white")
+        default:
+            throw yaml.error(node, field, "an 8-colour choice must be default or black ... white")
         }
     }
 
@@ -129,7 +135,8 @@ public struct ThemeParser {
         if text.hasPrefix("#"), text.count == 7, let value = UInt32(text.dropFirst(), radix: 16) {
             return .rgb(UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF))
         }
-        throw yaml.error(node, field, "unknown colour \"\(text)\" (#rrggbb, a name, default or 0-255)")
+        throw yaml.error(
+            node, field, "unknown colour \"\(text)\" (#rrggbb, a name, default or 0-255)")
     }
 
     // MARK: - Names

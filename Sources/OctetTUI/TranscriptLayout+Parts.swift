@@ -22,7 +22,8 @@ extension TranscriptLayout {
         }
         var details: [String] = []
         if message.role == .assistant {
-            let number = state.conversation.messages[...index].filter { $0.role == .assistant }.count
+            let number = state.conversation.messages[...index].filter { $0.role == .assistant }
+                .count
             details.append("\(number)")
             if let template = streaming ? state.turn?.template : message.generation?.template {
                 details.append(template)
@@ -31,7 +32,8 @@ extension TranscriptLayout {
         }
         var segments = [Segment(text: label, element: element)]
         if !details.isEmpty {
-            let text = TextWrap.truncate(" · " + details.joined(separator: " · "), width: width - label.count)
+            let text = TextWrap.truncate(
+                " · " + details.joined(separator: " · "), width: width - label.count)
             segments.append(Segment(text: text, element: .reasoning))
         }
         return Line(segments: segments)
@@ -46,12 +48,18 @@ extension TranscriptLayout {
             let head = body.reasoningOpen ? "  ▸ thinking… \(count)" : "  ▸ reasoning · \(count)"
             return [
                 Line(segments: [
-                    Segment(text: TextWrap.truncate(head + " · Ctrl-O shows it", width: width), element: .reasoning)
+                    Segment(
+                        text: TextWrap.truncate(head + " · Ctrl-O shows it", width: width),
+                        element: .reasoning)
                 ])
             ]
         }
         var lines = [
-            Line(segments: [Segment(text: TextWrap.truncate("  ▾ reasoning · Ctrl-O folds it", width: width), element: .reasoning)])
+            Line(segments: [
+                Segment(
+                    text: TextWrap.truncate("  ▾ reasoning · Ctrl-O folds it", width: width),
+                    element: .reasoning)
+            ])
         ]
         lines += TextWrap.wrap(reasoning, width: width - 4).map {
             Line(segments: [Segment(text: "    " + $0, element: .reasoning)])
@@ -63,10 +71,19 @@ extension TranscriptLayout {
     func codeLines(language: String, _ code: [String]) -> [Line] {
         var lines: [Line] = []
         let tag = language.isEmpty ? "code" : language
-        lines.append(Line(segments: [Segment(text: "  ", element: .text), Segment(text: " \(tag)", element: .code)], fill: .code))
+        lines.append(
+            Line(
+                segments: [
+                    Segment(text: "  ", element: .text), Segment(text: " \(tag)", element: .code),
+                ], fill: .code))
         for line in code {
             for piece in TextWrap.hardWrap(Substring(line), width: width - 3) {
-                lines.append(Line(segments: [Segment(text: "  ", element: .text), Segment(text: " " + piece, element: .code)], fill: .code))
+                lines.append(
+                    Line(
+                        segments: [
+                            Segment(text: "  ", element: .text),
+                            Segment(text: " " + piece, element: .code),
+                        ], fill: .code))
             }
         }
         return lines

@@ -33,7 +33,10 @@ struct TranscriptLayout {
         var items: [Item] = []
         var notes = state.notes[...]
         for index in state.conversation.messages.indices {
-            while let note = notes.first, note.after <= index { items.append(.note(note)); notes.removeFirst() }
+            while let note = notes.first, note.after <= index {
+                items.append(.note(note))
+                notes.removeFirst()
+            }
             items.append(.message(index))
         }
         items.append(contentsOf: notes.map(Item.note))
@@ -112,7 +115,8 @@ struct TranscriptLayout {
         }
         // While the reasoning is folded and still coming, its "thinking…" line is the sign
         // of life; otherwise a cursor marks where text arrives.
-        let foldedThinking = body.reasoningOpen && body.blocks.isEmpty && !state.transcript.reasoningExpanded
+        let foldedThinking =
+            body.reasoningOpen && body.blocks.isEmpty && !state.transcript.reasoningExpanded
         if streaming, !foldedThinking { appendCursor(&lines, element: textElement) }
         lines.append(Line(segments: []))
         return lines

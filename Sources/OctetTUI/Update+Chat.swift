@@ -72,7 +72,10 @@ extension App {
             }
         }
         if cancelled {
-            addNote(&state, final.content.isEmpty ? "stopped before any text" : "stopped; the text so far is kept")
+            addNote(
+                &state,
+                final.content.isEmpty
+                    ? "stopped before any text" : "stopped; the text so far is kept")
         }
         return [saveEffect(&state, index: turn.replyIndex)] + runAfterTurn(&state)
     }
@@ -137,7 +140,8 @@ extension App {
     }
 
     /// Shows a conversation from the store, scrolled to its end.
-    static func openConversation(_ state: inout AppState, _ conversation: Conversation) -> [Effect] {
+    static func openConversation(_ state: inout AppState, _ conversation: Conversation) -> [Effect]
+    {
         if state.isGenerating, let id = conversation.id {
             return deferUntilTurnEnds(&state, .load(id))
         }
@@ -148,7 +152,9 @@ extension App {
         let replies = conversation.messages.filter { $0.role == .assistant }
         state.tokensPerSecond = replies.last?.generation?.tokensPerSecond
         let count = conversation.messages.count
-        addNote(&state, "conversation #\(conversation.id ?? 0) · \(count) message\(count == 1 ? "" : "s")")
+        addNote(
+            &state,
+            "conversation #\(conversation.id ?? 0) · \(count) message\(count == 1 ? "" : "s")")
         if let last = conversation.messages.last, last.role == .assistant, !last.complete {
             addNote(&state, "the last reply was interrupted; /retry asks for it again")
         }

@@ -11,7 +11,9 @@ extension App {
             return []
         }
         switch command {
-        case .help: state.overlay = .help(scroll: 0); return []
+        case .help:
+            state.overlay = .help(scroll: 0)
+            return []
         case .new: return newConversation(&state)
         case .template(nil), .templates: return openTemplatePicker(&state)
         case .template(let name?): return chooseTemplate(&state, name)
@@ -20,7 +22,9 @@ extension App {
         case .resume(let id): return resume(&state, id)
         case .rename(let title): return rename(&state, title)
         case .theme(nil):
-            addNote(&state, "themes: \(state.themeNames.joined(separator: ", ")) (now: \(state.themeName))")
+            addNote(
+                &state,
+                "themes: \(state.themeNames.joined(separator: ", ")) (now: \(state.themeName))")
             return []
         case .theme(let name?): return [.loadTheme(name)]
         case .retry: return retry(&state)
@@ -57,7 +61,10 @@ extension App {
 
     private static func setSystemPrompt(_ state: inout AppState, _ text: String) -> [Effect] {
         state.conversation.systemPrompt = text.isEmpty ? nil : text
-        addNote(&state, text.isEmpty ? "system prompt cleared (the template's own is used)" : "system prompt set")
+        addNote(
+            &state,
+            text.isEmpty
+                ? "system prompt cleared (the template's own is used)" : "system prompt set")
         return saveSettings(&state)
     }
 
@@ -67,7 +74,9 @@ extension App {
             return []
         }
         guard let value else {
-            addNote(&state, "usage: /set KEY VALUE (\(SamplingKeys.all.joined(separator: ", ")))", error: true)
+            addNote(
+                &state, "usage: /set KEY VALUE (\(SamplingKeys.all.joined(separator: ", ")))",
+                error: true)
             return []
         }
         do {
@@ -104,14 +113,18 @@ extension App {
 
     /// `/copy [N] [code]`: reply N (1 = the first; default the last), or its last code block.
     private static func copy(_ state: inout AppState, _ number: Int?, codeOnly: Bool) -> [Effect] {
-        let replies = state.conversation.messages.filter { $0.role == .assistant && !$0.content.isEmpty }
+        let replies = state.conversation.messages.filter {
+            $0.role == .assistant && !$0.content.isEmpty
+        }
         guard !replies.isEmpty else {
             addNote(&state, "no reply to copy yet")
             return []
         }
         let n = number ?? replies.count
         guard n >= 1, n <= replies.count else {
-            addNote(&state, "there are \(replies.count) replies; /copy 1 ... /copy \(replies.count)", error: true)
+            addNote(
+                &state, "there are \(replies.count) replies; /copy 1 ... /copy \(replies.count)",
+                error: true)
             return []
         }
         let content = replies[n - 1].content

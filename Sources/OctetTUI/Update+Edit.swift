@@ -16,7 +16,10 @@ extension App {
         state.editingIndex = index
         state.input.setText(state.conversation.messages[index].content)
         state.draftUnsaved = true
-        addNote(&state, "editing your last message: Enter sends it as a new branch (the original conversation is kept); Esc on an empty input cancels")
+        addNote(
+            &state,
+            "editing your last message: Enter sends it as a new branch (the original conversation is kept); Esc stops editing"
+        )
         return []
     }
 
@@ -46,7 +49,10 @@ extension App {
         }
         state.pendingWrites += 1
         let effects: [Effect] = [.createConversation(key: state.conversationKey, branch)]
-        guard state.modelReady else { state.sendPending = true; return effects }
+        guard state.modelReady else {
+            state.sendPending = true
+            return effects
+        }
         return effects + startTurn(&state)
     }
 

@@ -8,17 +8,29 @@ extension App {
         switch key {
         case .interrupt: return interrupt(&state)
         case .enter: return submit(&state)
-        case .tab: complete(&state); return []
-        case .pageUp: scroll(&state, by: -pageSize(state)); return []
-        case .pageDown: scroll(&state, by: pageSize(state)); return []
+        case .tab:
+            complete(&state)
+            return []
+        case .pageUp:
+            scroll(&state, by: -pageSize(state))
+            return []
+        case .pageDown:
+            scroll(&state, by: pageSize(state))
+            return []
         case .control("n"): return newConversation(&state)
         case .control("o"):
             state.transcript.reasoningExpanded.toggle()
             return []
-        case .function(1): state.overlay = .help(scroll: 0); return []
+        case .function(1):
+            state.overlay = .help(scroll: 0)
+            return []
         case .function(2): return openTemplatePicker(&state)
         case .function(3): return openConversationPicker(&state)
         case .escape:
+            if state.editingIndex != nil {
+                state.editingIndex = nil
+                addNote(&state, "not editing any more: Enter sends the text as a new message")
+            }
             state.transcript.following = true
             return []
         case .end where state.input.text.isEmpty:

@@ -30,7 +30,8 @@ extension App {
     // MARK: - Templates (F2)
 
     static func openTemplatePicker(_ state: inout AppState) -> [Effect] {
-        let picker = TemplatePicker(items: state.templates, selectedName: state.conversation.template)
+        let picker = TemplatePicker(
+            items: state.templates, selectedName: state.conversation.template)
         state.overlay = .templates(picker)
         return [.loadTemplates] + previewEffect(state, picker)
     }
@@ -157,7 +158,9 @@ extension App {
         case .conversationRenamed(let id, let title):
             if state.conversation.id == id { state.conversation.title = title }
             updatePicker(&state) { picker in
-                if let i = picker.items.firstIndex(where: { $0.id == id }) { picker.items[i].title = title }
+                if let i = picker.items.firstIndex(where: { $0.id == id }) {
+                    picker.items[i].title = title
+                }
             }
         case .conversationDeleted(let id):
             updatePicker(&state) { picker in
@@ -176,7 +179,9 @@ extension App {
         return []
     }
 
-    private static func updatePicker(_ state: inout AppState, _ change: (inout ConversationPicker) -> Void) {
+    private static func updatePicker(
+        _ state: inout AppState, _ change: (inout ConversationPicker) -> Void
+    ) {
         guard case .conversations(var picker) = state.overlay else { return }
         change(&picker)
         state.overlay = .conversations(picker)
@@ -199,10 +204,15 @@ extension App {
             }
         case .themeChanged(let name, let problem):
             state.themeName = name
-            if let problem { addNote(&state, problem, error: true) } else { addNote(&state, "theme: \(name)") }
+            if let problem {
+                addNote(&state, problem, error: true)
+            } else {
+                addNote(&state, "theme: \(name)")
+            }
         case .themesListed(let names): state.themeNames = names
         case .exported(let path): addNote(&state, "exported to \(path)")
-        case .copied(let count): addNote(&state, "copied \(count) characters to the clipboard (OSC 52)")
+        case .copied(let count):
+            addNote(&state, "copied \(count) characters to the clipboard (OSC 52)")
         case .draftRestored(let draft):
             if state.input.text.isEmpty, !draft.isEmpty {
                 state.input.setText(draft)

@@ -62,7 +62,8 @@ extension App {
     /// Starts the reply to the conversation's last (user) message.
     static func startTurn(_ state: inout AppState) -> [Effect] {
         let asked = state.conversation
-        let reply = Message(role: .assistant, content: "", created: clockDate(state), complete: false)
+        let reply = Message(
+            role: .assistant, content: "", created: clockDate(state), complete: false)
         state.conversation.messages.append(reply)
         state.turn = AppState.Turn(
             replyIndex: state.conversation.messages.count - 1, startedAt: state.now,
@@ -85,7 +86,10 @@ extension App {
         guard state.conversation.id != nil || !state.conversation.messages.isEmpty else {
             return []  // not stored yet: `createConversation` will carry the settings
         }
-        if state.conversation.id == nil { state.settingsUnsaved = true; return [] }
+        if state.conversation.id == nil {
+            state.settingsUnsaved = true
+            return []
+        }
         return [.updateConversation(key: state.conversationKey, state.conversation)]
     }
 
@@ -140,7 +144,10 @@ extension App {
             addNote(&state, "nothing to retry: no message has been sent yet")
             return effects
         }
-        guard state.modelReady else { state.sendPending = true; return effects }
+        guard state.modelReady else {
+            state.sendPending = true
+            return effects
+        }
         return effects + startTurn(&state)
     }
 }

@@ -54,6 +54,8 @@ public enum App {
             return []
         case .paste(let text):
             return paste(&state, text)
+        case .closed:
+            return quit(&state)
         case .key(let key):
             if state.overlay != nil { return handleOverlayKey(&state, key) }
             return handleKey(&state, key)
