@@ -87,11 +87,16 @@ final class ChatScreenTmuxTests: XCTestCase {
     /// The real binary and model: runs once `octet` opens the chat screen (the lead wires it).
     func testRealModelScenario() throws {
         let octet = try OctetProcess.binary
-        let help = try OctetProcess.run(["--help"])
-        guard help.stdout.contains("--resume") else { throw XCTSkip("octet has no chat screen yet") }
         let db = Self.temporaryPath("octet.sqlite")
         defer { try? FileManager.default.removeItem(atPath: db) }
-        try runScenario(binary: octet, storeArgs: ["--db", db], environment: ["TERM": "xterm-256color"], replyTimeout: 120)
+        // The test run's own data and config folders: the draft file and config.yaml of the
+        // user are never touched.
+        let sandbox = OctetProcess.sandboxEnvironment
+        try runScenario(
+            binary: octet, storeArgs: ["--db", db],
+            environment: ["TERM": "xterm-256color", "XDG_DATA_HOME": sandbox["XDG_DATA_HOME"]!,
+                          "XDG_CONFIG_HOME": sandbox["XDG_CONFIG_HOME"]!],
+            replyTimeout: 120)
     }
 
     // MARK: - Terminals and colour
