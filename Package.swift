@@ -93,7 +93,8 @@ let package = Package(
         .testTarget(
             name: "OctetStoreTests", dependencies: ["OctetStore", "OctetChat"],
             resources: [.copy("Resources")]),
-        .testTarget(name: "OctetTUITests", dependencies: ["OctetTUI"]),
+        // Golden screens are read beside the sources (#filePath), not bundled.
+        .testTarget(name: "OctetTUITests", dependencies: ["OctetTUI"], exclude: ["Golden"]),
         .testTarget(
             name: "OctetCLITests",
             dependencies: [
