@@ -24,7 +24,7 @@ public struct ThemeParser {
 
     /// Parses `text`, the contents of the theme file `file` (named by its path for messages).
     public func parse(_ text: String, file: String) throws -> Theme {
-        let yaml = YAMLFields(file: (file as NSString).lastPathComponent)
+        let yaml = YAMLFields(file: file)
         let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let root = try yaml.root(of: text)
         var name = stem

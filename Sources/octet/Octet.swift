@@ -15,7 +15,7 @@ struct Octet: AsyncParsableCommand {
             ChatCommand.self, RunCommand.self, PromptCommand.self, TokenizeCommand.self,
             ListCommand.self, ShowCommand.self, SearchCommand.self, ExportCommand.self,
             ImportCommand.self, RenameCommand.self, DeleteCommand.self,
-            TemplatesCommand.self, ModelCommand.self,
+            TemplatesCommand.self, ThemesCommand.self, ModelCommand.self,
         ],
         defaultSubcommand: ChatCommand.self
     )

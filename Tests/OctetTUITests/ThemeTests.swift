@@ -89,13 +89,13 @@ final class ThemeTests: XCTestCase {
 
     func testErrorsNameFileLineAndField() {
         let cases: [(String, String)] = [
-            ("elements:\n  text: { fg: blu }\n", "broken.yaml:2: elements.text.fg: unknown colour \"blu\""),
-            ("elements:\n  text: { fg: red }\n  titel: { fg: red }\n", "broken.yaml:3: elements.titel: unknown element"),
-            ("name: other\nelements:\n  text: {}\n", "broken.yaml:1: name: \"other\" does not match the file name \"broken\""),
-            ("elements:\n  title: { fg: red }\n", "broken.yaml:2: elements.text: missing: every theme needs `text`"),
-            ("elements:\n  text: { fg: red, style: [blink] }\n", "broken.yaml:2: elements.text.style: unknown attribute \"blink\" (bold, dim, italic, underline, reverse)"),
-            ("elements:\n  text: { fg8: \"#123456\" }\n", "broken.yaml:2: elements.text.fg8: an 8-colour choice must be default or black ... white"),
-            ("elements: [\n", "broken.yaml:2"),
+            ("elements:\n  text: { fg: blu }\n", "/x/broken.yaml:2: elements.text.fg: unknown colour \"blu\""),
+            ("elements:\n  text: { fg: red }\n  titel: { fg: red }\n", "/x/broken.yaml:3: elements.titel: unknown element"),
+            ("name: other\nelements:\n  text: {}\n", "/x/broken.yaml:1: name: \"other\" does not match the file name \"broken\""),
+            ("elements:\n  title: { fg: red }\n", "/x/broken.yaml:2: elements.text: missing: every theme needs `text`"),
+            ("elements:\n  text: { fg: red, style: [blink] }\n", "/x/broken.yaml:2: elements.text.style: unknown attribute \"blink\" (bold, dim, italic, underline, reverse)"),
+            ("elements:\n  text: { fg8: \"#123456\" }\n", "/x/broken.yaml:2: elements.text.fg8: an 8-colour choice must be default or black ... white"),
+            ("elements: [\n", "/x/broken.yaml:2"),
         ]
         for (text, expected) in cases {
             XCTAssertThrowsError(try ThemeParser().parse(text, file: "/x/broken.yaml")) { error in
@@ -112,7 +112,7 @@ final class ThemeTests: XCTestCase {
         let library = ThemeLibrary(directories: [directory.path] + Self.shipped.directories)
         let (theme, problem) = library.themeOrFallback(named: "bad")
         XCTAssertEqual(theme, Theme.fallback)
-        XCTAssertEqual(problem, "bad.yaml:2: elements.text.fg: unknown colour \"nope\" (#rrggbb, a name, default or 0-255); using the dark theme")
+        XCTAssertEqual(problem, directory.appendingPathComponent("bad.yaml").path + ":2: elements.text.fg: unknown colour \"nope\" (#rrggbb, a name, default or 0-255); using the dark theme")
         let (_, missing) = library.themeOrFallback(named: "nosuch")
         XCTAssertTrue(missing?.hasPrefix("no theme named \"nosuch\"") ?? false)
         var state = TestSupport.state()

@@ -53,11 +53,9 @@ struct ChatCommand: AsyncParsableCommand {
             config.applySampling(to: &defaults.sampling)
         }
         let start: App.Start = !resume ? .newConversation : id.map { .conversation($0) } ?? .mostRecent
-        let themeDirectories = [Paths.configDirectory + "/themes"]
-            + ThemeLibrary.shippedDirectories(in: Paths.shippedDataDirectories)
         return Runtime.Options(
             start: start, conversation: defaults, modelName: defaults.model ?? "",
-            themes: ThemeLibrary(directories: themeDirectories),
+            themes: ThemesCommand.library(),
             themeName: theme ?? config.theme ?? "dark",
             draft: DraftFile(path: Paths.dataDirectory + "/draft.txt"))
     }
