@@ -96,6 +96,8 @@ let package = Package(
         // Golden screens are read beside the sources (#filePath), not bundled.
         .testTarget(name: "OctetTUITests", dependencies: ["OctetTUI"], exclude: ["Golden"]),
         .testTarget(
+            name: "OctetLongUseTests", dependencies: ["OctetInference", "OctetChat", "OctetStore"]),
+        .testTarget(
             name: "OctetCLITests",
             dependencies: [
                 "OctetStore", "OctetChat", "OctetGGUF", .product(name: "GRDB", package: "GRDB.swift"),
