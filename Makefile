@@ -42,6 +42,17 @@ test: deps model
 	swift build --build-tests --explicit-target-dependency-import-check=error
 	swift test --skip-build
 
+## check: the long forms of issue 8 (not in `make test`): the whole suite under
+## AddressSanitizer and ThreadSanitizer (each in its own build folder), 100 SIGKILLs during
+## `octet run --save/--resume`, and 1,000 turns in one process.
+check: test
+	swift build --build-tests --sanitize=address --scratch-path .build-asan
+	swift test --skip-build --sanitize=address --scratch-path .build-asan
+	swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=halt_on_error=1 swift test --skip-build --sanitize=thread --scratch-path .build-tsan
+	OCTET_SOAK_ROUNDS=100 swift test --skip-build --filter RunHistoryTests/testKillNine
+	OCTET_LONG_USE_TURNS=1000 swift test --skip-build --filter LongUseTests
+
 bench: deps model release
 	$(RELEASE_BIN) bench
 	.build/release/tokenizer-bench
