@@ -47,9 +47,9 @@ test: deps model
 ## `octet run --save/--resume`, and 1,000 turns in one process.
 check: test
 	swift build --build-tests --sanitize=address --scratch-path .build-asan
-	swift test --skip-build --sanitize=address --scratch-path .build-asan
+	OCTET_TIME_SCALE=10 swift test --skip-build --sanitize=address --scratch-path .build-asan
 	swift build --build-tests --sanitize=thread --scratch-path .build-tsan
-	TSAN_OPTIONS=halt_on_error=1 swift test --skip-build --sanitize=thread --scratch-path .build-tsan
+	OCTET_TIME_SCALE=10 TSAN_OPTIONS=halt_on_error=1 swift test --skip-build --sanitize=thread --scratch-path .build-tsan
 	OCTET_SOAK_ROUNDS=100 swift test --skip-build --filter RunHistoryTests/testKillNine
 	OCTET_LONG_USE_TURNS=1000 swift test --skip-build --filter LongUseTests
 

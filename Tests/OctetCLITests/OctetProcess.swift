@@ -52,6 +52,12 @@ enum OctetProcess {
         return env
     }()
 
+    /// How much slower than a normal build this one runs (`OCTET_TIME_SCALE`, set by
+    /// `make check` for the sanitizer builds); multiplies the few "at once" bounds.
+    static var timeScale: Double {
+        Double(ProcessInfo.processInfo.environment["OCTET_TIME_SCALE"] ?? "") ?? 1
+    }
+
     /// Runs `octet args`, feeding `stdin`, and waits for it.
     static func run(
         _ args: [String], stdin: Data? = nil, environment: [String: String] = [:]
