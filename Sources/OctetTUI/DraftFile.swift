@@ -1,4 +1,5 @@
 import Foundation
+import OctetChat
 
 /// The unsent text of the input, kept in a small file so that a crash, a hang-up or a
 /// closed terminal loses nothing (issue 7): written a second after each change and at exit,
@@ -12,12 +13,25 @@ public struct DraftFile: Sendable {
         self.path = path
     }
 
-    /// The saved draft, or nil when there is none.
-    public func load() -> String? {
-        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
+    /// The largest draft read back: 16 MiB (a draft is what the user typed or pasted, which
+    /// may be long, but a file larger than this at the draft's path is not one of ours).
+    public static let sizeLimit = 16 << 20
+
+    /// The saved draft, or nil when there is none. Bytes that are not UTF-8 are read as
+    /// U+FFFD (the text matters more than its damage); the input shows control characters
+    /// as symbols.
+    /// - Throws: `OctetTUIError.io` for what cannot be a draft (a folder, a device, a FIFO,
+    ///   a file over the limit) or cannot be read; the caller reports it and goes on.
+    public func load() throws -> String? {
+        let bytes: [UInt8]
+        do {
+            bytes = try UserTextFile.readBytes(path, limit: Self.sizeLimit)
+        } catch UserTextFile.Problem.missing {
             return nil
+        } catch {
+            throw OctetTUIError.io(path: path, problem: "\(error) (the draft was not restored)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
 
     /// Writes `text` (atomically, mode 0600); an empty text removes the file.

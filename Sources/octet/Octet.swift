@@ -42,7 +42,8 @@ struct Octet: AsyncParsableCommand {
             print(fullMessage(for: error))
             Foundation.exit(0)
         }
-        let message = Octet.oneLine(for: error)
+        // A file name or a value in the message may hold control characters: shown, not obeyed.
+        let message = TerminalOutput.message(Octet.oneLine(for: error))
         FileHandle.standardError.write(Data(("octet: " + message + "\n").utf8))
         Foundation.exit(1)
     }
