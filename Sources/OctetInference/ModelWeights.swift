@@ -72,7 +72,7 @@ extension ModelWeights {
     /// then requantizes the matrices on `threads` threads.
     /// - Throws: `InferenceError.badTensor` (missing, wrong shape) or `.unsupportedTensorType`.
     static func load(from file: GGUFFile, config c: ModelConfig, threads: Int) throws -> ModelWeights {
-        try checkMemory(for: c, file: file)
+        try checkMemory(for: c, fileName: file.name)
         var loader = WeightLoader(file: file)
         let embedding = try loader.matrix(TensorName.tokenEmbedding, rows: c.vocabularySize, cols: c.embeddingDim)
         let output = c.tiedEmbeddings
@@ -120,13 +120,13 @@ extension ModelWeights {
     /// Refuses, before allocating anything, a model whose INT8 weights alone need more than
     /// the machine's memory: loading it would end in an allocation failure or the kernel's
     /// OOM killer, after a long time (a header with lying sizes over a huge sparse file).
-    static func checkMemory(for c: ModelConfig, file: GGUFFile,
+    static func checkMemory(for c: ModelConfig, fileName: String,
                             physicalMemory: UInt64 = ProcessInfo.processInfo.physicalMemory) throws {
         let needed = plannedBytes(c)
         guard needed > Double(physicalMemory) else { return }
         let gigabytes = { (bytes: Double) in String(format: "%.1f GB", bytes / 1e9) }
         throw InferenceError.outOfMemory(
-            what: "the weights of \(file.name): \(gigabytes(needed)) as INT8, more than this "
+            what: "the weights of \(fileName): \(gigabytes(needed)) as INT8, more than this "
                 + "machine's \(gigabytes(Double(physicalMemory))) of memory")
     }
 }

@@ -48,8 +48,13 @@ struct Octet: AsyncParsableCommand {
         Foundation.exit(1)
     }
 
-    /// The first meaningful line of an error's message.
+    /// The first meaningful line of an error's message. Octet's own errors (and the
+    /// messages of `ValidationError`s) are one line by contract and are taken whole: a line
+    /// break in them comes from a value (a file name), which the caller shows as a symbol.
     static func oneLine(for error: Error) -> String {
+        if let validation = error as? ValidationError { return validation.message }
+        let type = String(reflecting: Swift.type(of: error))
+        if type.hasPrefix("Octet") || type.hasPrefix("octet.") { return "\(error)" }
         let text = message(for: error)
         let lines = text.split(whereSeparator: \.isNewline).map {
             $0.trimmingCharacters(in: .whitespaces)

@@ -23,13 +23,15 @@ enum HostileModel {
     ]
 
     static let width = 32
+    /// `general.name`, which `octet model info` prints: an OSC 0 with BEL in it.
+    static let name = "hostile\u{1B}]0;PWN\u{07}"
 
     /// The GGUF file's bytes. With `--raw`, a prompt ending in "\n" (or any byte of the
     /// cycle) starts the cycle after that byte.
     static func bytes() -> [UInt8] {
         var w = GGUFWriter()
         w.add("general.architecture", .string("llama"))
-        w.add("general.name", .string("hostile"))
+        w.add("general.name", .string(name))
         for (key, value) in [
             ("block_count", 1), ("embedding_length", width), ("feed_forward_length", 64),
             ("attention.head_count", 2), ("attention.head_count_kv", 1), ("context_length", 4096),
