@@ -38,7 +38,10 @@ public struct DraftFile: Sendable {
     public func save(_ text: String) throws {
         let manager = FileManager.default
         if text.isEmpty {
-            if manager.fileExists(atPath: path) { try? manager.removeItem(atPath: path) }
+            // unlink, not removeItem: a folder that happens to be at the draft's path is the
+            // user's, and must not be deleted with everything in it.
+            var info = stat()
+            if lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFDIR { unlink(path) }
             return
         }
         let directory = (path as NSString).deletingLastPathComponent
