@@ -23,11 +23,12 @@ public enum PromptTemplateParser {
     /// Reads the template file at `path`; `displayPath` (default `path`) names it in errors.
     public static func load(path: String, displayPath: String? = nil) throws -> PromptTemplate {
         let shown = displayPath ?? path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ChatError.badTemplateFile(file: shown, line: nil, field: nil, problem: "cannot be read")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ChatError.badTemplateFile(file: shown, line: nil, field: nil, problem: "is not UTF-8 text")
+        let text: String
+        do {
+            // Not a device, FIFO or folder, at most 1 MiB, UTF-8 (a hostile file cannot hang us).
+            text = try UserTextFile.read(path)
+        } catch let problem as UserTextFile.Problem {
+            throw ChatError.badTemplateFile(file: shown, line: nil, field: nil, problem: problem.description)
         }
         return try parse(text, file: shown, source: path)
     }

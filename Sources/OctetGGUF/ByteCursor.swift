@@ -16,18 +16,28 @@ struct ByteCursor {
     var section = "header"
     /// Offset of the next byte to read.
     private(set) var position = 0
+    /// Where reading stops: the buffer's end, or before it (the parser reads the header only
+    /// from the file's first bytes, so that a huge sparse file with lying counts cannot make
+    /// it parse, or allocate, gigabytes).
+    var end: Int
 
     init(buffer: UnsafeRawBufferPointer, file: String) {
         self.buffer = buffer
         self.file = file
+        end = buffer.count
     }
 
-    /// Bytes left after `position`.
-    var remaining: Int { max(0, buffer.count - position) }
+    /// Bytes left after `position`, up to `end`.
+    var remaining: Int { max(0, end - position) }
 
-    /// Throws `truncated` unless `count` more bytes are available.
+    /// Bytes left after `position` in the whole buffer.
+    private var remainingInFile: Int { max(0, buffer.count - position) }
+
+    /// Throws `truncated` unless `count` more bytes are available (`headerTooLarge` when
+    /// they are in the file but past `end`).
     func require(_ count: Int) throws {
         guard count <= remaining else {
+            if count <= remainingInFile { throw GGUFError.headerTooLarge(file: file, limit: end) }
             throw GGUFError.truncated(file: file, section: section, offset: position, needed: count)
         }
     }
@@ -46,7 +56,11 @@ struct ByteCursor {
     mutating func readCount(_ what: @autoclosure () -> String, minimumSize: Int) throws -> Int {
         let offset = position
         let count = try read(UInt64.self)
-        guard count <= UInt64(remaining / max(minimumSize, 1)) else {
+        let size = max(minimumSize, 1)
+        guard count <= UInt64(remaining / size) else {
+            if count <= UInt64(remainingInFile / size) {
+                throw GGUFError.headerTooLarge(file: file, limit: end)
+            }
             throw GGUFError.countTooLarge(file: file, what: what(), count: count, offset: offset)
         }
         return Int(count)

@@ -17,6 +17,8 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable {
     case truncated(file: String, section: String, offset: Int, needed: Int)
     /// A count or length read at `offset` cannot fit in the bytes that remain.
     case countTooLarge(file: String, what: String, count: UInt64, offset: Int)
+    /// The metadata and tensor table would go past the first `limit` bytes of the file.
+    case headerTooLarge(file: String, limit: Int)
     /// A metadata key appears twice.
     case duplicateKey(file: String, key: String)
     /// A tensor name appears twice.
@@ -60,7 +62,8 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable {
     public var file: String {
         switch self {
         case .cannotOpen(let f, _), .notGGUF(let f), .unsupportedVersion(let f, _),
-             .truncated(let f, _, _, _), .countTooLarge(let f, _, _, _), .duplicateKey(let f, _),
+             .truncated(let f, _, _, _), .countTooLarge(let f, _, _, _), .headerTooLarge(let f, _),
+             .duplicateKey(let f, _),
              .duplicateTensor(let f, _), .invalidUTF8(let f, _, _), .unknownValueType(let f, _, _),
              .nestingTooDeep(let f, _), .unknownTensorType(let f, _, _),
              .invalidDimensionCount(let f, _, _), .invalidDimension(let f, _, _, _),
@@ -95,6 +98,9 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable {
             return "truncated \(section): \(needed) bytes needed at offset \(offset) but the file ends first"
         case .countTooLarge(_, let what, let count, let offset):
             return "\(what) \(count) at offset \(offset) is larger than the rest of the file allows"
+        case .headerTooLarge(_, let limit):
+            return "the metadata and tensor table would take more than the first \(limit >> 20) MiB "
+                + "of the file, more than a model's header needs (a count in it is wrong)"
         case .duplicateKey(_, let key):
             return "duplicate metadata key '\(key)'"
         case .duplicateTensor(_, let tensor):

@@ -121,9 +121,10 @@ final class GGUFStorage: @unchecked Sendable {
 
     var count: Int { buffer.count }
 
-    /// Maps `path` read-only; the descriptor is closed before returning.
+    /// Maps `path` read-only; the descriptor is closed before returning. `O_NONBLOCK`: a FIFO
+    /// given as the model opens at once (and is refused below) instead of waiting for a writer.
     init(mappingFileAt path: String) throws {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw GGUFError.cannotOpen(file: path, reason: Self.lastError()) }
         defer { close(fd) }
         var info = stat()

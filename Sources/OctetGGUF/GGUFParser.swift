@@ -30,12 +30,20 @@ struct GGUFParser {
     static let minimumTensorInfoSize = 8 + 4 + 8 + 4 + 8
     /// Smallest metadata entry: key length, type, one byte of value.
     static let minimumKeyValueSize = 8 + 4 + 1
+    /// The header (metadata and tensor table) must lie in the file's first 64 MiB: real
+    /// ones take a few MB (a 256k-token vocabulary with its merges), and this bounds what a
+    /// huge sparse file with lying counts can make the parser read and allocate.
+    static let maximumHeaderSize = 64 << 20
+    /// Capacity reserved ahead for a list read from the file; more grows as items come, so
+    /// a lying count costs nothing until the bytes are really there.
+    static let maximumReservation = 1 << 16
 
     private var cursor: ByteCursor
     private var file: String { cursor.file }
 
     init(buffer: UnsafeRawBufferPointer, file: String) {
         cursor = ByteCursor(buffer: buffer, file: file)
+        cursor.end = min(buffer.count, Self.maximumHeaderSize)
     }
 
     /// Parses and validates the file.
@@ -43,7 +51,7 @@ struct GGUFParser {
         let (version, tensorCount, keyCount) = try parseHeader()
         cursor.section = "metadata"
         var entries: [(key: String, value: GGUFValue)] = []
-        entries.reserveCapacity(keyCount)
+        entries.reserveCapacity(min(keyCount, Self.maximumReservation))
         for index in 0 ..< keyCount {
             entries.append(try parseKeyValue(index: index))
         }
@@ -51,8 +59,8 @@ struct GGUFParser {
         let alignment = try alignment(in: metadata)
         cursor.section = "tensor table"
         var tensors: [(name: String, dims: [Int], type: GGMLType, offset: UInt64)] = []
-        tensors.reserveCapacity(tensorCount)
-        var names = Set<String>(minimumCapacity: tensorCount)
+        tensors.reserveCapacity(min(tensorCount, Self.maximumReservation))
+        var names = Set<String>(minimumCapacity: min(tensorCount, Self.maximumReservation))
         for _ in 0 ..< tensorCount {
             let tensor = try parseTensorInfo(alignment: alignment)
             guard names.insert(tensor.name).inserted else {
@@ -133,7 +141,7 @@ struct GGUFParser {
         case .bool: return .bools(try cursor.readArray(UInt8.self, count: count).map { $0 != 0 })
         case .string:
             var strings = [String]()
-            strings.reserveCapacity(count)
+            strings.reserveCapacity(min(count, Self.maximumReservation))
             for _ in 0 ..< count { strings.append(try cursor.readString("string in '\(key)'")) }
             return .strings(strings)
         case .array:
@@ -141,7 +149,7 @@ struct GGUFParser {
                 throw GGUFError.nestingTooDeep(file: file, key: key)
             }
             var arrays = [GGUFArray]()
-            arrays.reserveCapacity(count)
+            arrays.reserveCapacity(min(count, Self.maximumReservation))
             for _ in 0 ..< count { arrays.append(try parseArray(key: key, depth: depth + 1)) }
             return .arrays(arrays)
         }

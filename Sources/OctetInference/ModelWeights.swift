@@ -72,6 +72,7 @@ extension ModelWeights {
     /// then requantizes the matrices on `threads` threads.
     /// - Throws: `InferenceError.badTensor` (missing, wrong shape) or `.unsupportedTensorType`.
     static func load(from file: GGUFFile, config c: ModelConfig, threads: Int) throws -> ModelWeights {
+        try checkMemory(for: c, fileName: file.name)
         var loader = WeightLoader(file: file)
         let embedding = try loader.matrix(TensorName.tokenEmbedding, rows: c.vocabularySize, cols: c.embeddingDim)
         let output = c.tiedEmbeddings
@@ -98,6 +99,35 @@ extension ModelWeights {
         try loader.requantizeAll(threads: threads)
         return ModelWeights(tokenEmbedding: embedding, layers: layers, outputNorm: outputNorm,
                             output: output, ropeFrequencies: frequencies)
+    }
+}
+
+// MARK: - Memory
+
+extension ModelWeights {
+    /// Bytes the INT8 matrices of `c` take (weights and scales, as `QuantizedMatrix` packs them).
+    static func plannedBytes(_ c: ModelConfig) -> Double {
+        func bytes(_ rows: Int, _ cols: Int) -> Double {
+            Double(QuantizedMatrix.byteCount(rows: rows, cols: cols))
+        }
+        let embedding = bytes(c.vocabularySize, c.embeddingDim) * (c.tiedEmbeddings ? 1 : 2)
+        let layer = bytes(c.queryDim, c.embeddingDim) + 2 * bytes(c.kvDim, c.embeddingDim)
+            + bytes(c.embeddingDim, c.queryDim) + 2 * bytes(c.feedForwardDim, c.embeddingDim)
+            + bytes(c.embeddingDim, c.feedForwardDim)
+        return embedding + Double(c.layerCount) * layer
+    }
+
+    /// Refuses, before allocating anything, a model whose INT8 weights alone need more than
+    /// the machine's memory: loading it would end in an allocation failure or the kernel's
+    /// OOM killer, after a long time (a header with lying sizes over a huge sparse file).
+    static func checkMemory(for c: ModelConfig, fileName: String,
+                            physicalMemory: UInt64 = ProcessInfo.processInfo.physicalMemory) throws {
+        let needed = plannedBytes(c)
+        guard needed > Double(physicalMemory) else { return }
+        let gigabytes = { (bytes: Double) in String(format: "%.1f GB", bytes / 1e9) }
+        throw InferenceError.outOfMemory(
+            what: "the weights of \(fileName): \(gigabytes(needed)) as INT8, more than this "
+                + "machine's \(gigabytes(Double(physicalMemory))) of memory")
     }
 }
 

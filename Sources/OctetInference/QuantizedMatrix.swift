@@ -38,7 +38,10 @@ final class QuantizedMatrix {
     }
 
     /// Bytes held (weights and scales).
-    var byteCount: Int {
+    var byteCount: Int { Self.byteCount(rows: rows, cols: cols) }
+
+    /// Bytes a `rows` x `cols` matrix holds (weights and scales).
+    static func byteCount(rows: Int, cols: Int) -> Int {
         oct_q8_matrix_qs_bytes(Int32(rows), Int32(cols))
             + 4 * oct_q8_matrix_scale_count(Int32(rows), Int32(cols))
     }

@@ -28,13 +28,23 @@ enum DatabaseFile {
         try createDirectory(for: path)
         var info = stat()
         guard stat(path, &info) == 0 else {
+            // Only "nothing there" means a new file; a symbolic-link loop, a path through a
+            // file, a name too long are said as they are.
+            let code = errno
+            guard code == ENOENT else {
+                throw StoreError.io(path: path, problem: String(cString: strerror(code)))
+            }
             try createFile(path)
             return .new
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw StoreError.io(path: path, problem: "not a regular file")
+            throw StoreError.io(path: path, problem: "not a regular file (\(kind(info.st_mode)))")
         }
-        if info.st_size == 0 { return .new }
+        if info.st_size == 0 {
+            // An empty file (made with touch or mktemp) becomes a new database, private too.
+            makePrivate(path, mode: info.st_mode)
+            return .new
+        }
         guard try readHeader(path) == header else { throw StoreError.notADatabase(path: path) }
         makePrivate(path, mode: info.st_mode)
         return .existing
@@ -58,6 +68,18 @@ enum DatabaseFile {
     }
 
     // MARK: - Helpers
+
+    /// "a directory", "a FIFO"... for what is at the path.
+    private static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a file"
+        }
+    }
 
     private static func createDirectory(for path: String) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path

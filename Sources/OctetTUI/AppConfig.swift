@@ -41,12 +41,13 @@ public struct AppConfig: Equatable, Sendable {
     /// The config at `path`; an empty config when the file does not exist. Throws a
     /// `file:line: field: problem` error when it is malformed.
     public static func load(path: String) throws -> AppConfig {
-        guard FileManager.default.fileExists(atPath: path) else { return AppConfig() }
-        guard let data = FileManager.default.contents(atPath: path),
-            let text = String(data: data, encoding: .utf8)
-        else {
-            throw OctetTUIError.io(
-                path: path, problem: "cannot read the config file (not UTF-8 text?)")
+        let text: String
+        do {
+            text = try UserTextFile.read(path)
+        } catch UserTextFile.Problem.missing {
+            return AppConfig()
+        } catch {
+            throw OctetTUIError.io(path: path, problem: "\(error)")
         }
         return try parse(text, file: path)
     }

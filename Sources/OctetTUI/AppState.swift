@@ -105,8 +105,8 @@ public struct AppState: Equatable, Sendable {
     public struct TranscriptView: Equatable, Sendable {
         /// True: the last lines are shown and new output scrolls into view.
         public var following = true
-        /// The first line shown when not following (absolute, from the top).
-        public var topLine = 0
+        /// Where the view starts when not following (an item and a line in it).
+        public var top = TranscriptPosition()
         /// Chain-of-thought reasoning shown in full (Ctrl-O) instead of folded to a line.
         public var reasoningExpanded = false
     }

@@ -5,7 +5,8 @@
 /// `Core/WcWidth.swift`): combining and format marks take no column; East Asian Wide and
 /// Fullwidth characters and emoji with emoji presentation take two; everything else one.
 /// A grapheme cluster (Swift's `Character`) is the sum of its scalars, at most two.
-/// Control characters measure 0 here; the transcript removes them before display.
+/// A control character measures 1: the screen draws it as a visible symbol
+/// (`TerminalText`), never as itself.
 public enum DisplayWidth {
     // MARK: - Strings and characters
 
@@ -16,17 +17,18 @@ public enum DisplayWidth {
         return total
     }
 
-    /// The columns one grapheme cluster takes: 1 or 2 (0 only for a control character).
+    /// The columns one grapheme cluster takes: 1 or 2.
     ///
     /// The sum of its scalars' widths, at most 2: the model ncurses and glibc's `wcwidth`
     /// use (a base character and its zero-width marks share a cell), so that what we
     /// measure is where the terminal puts the cursor. A flag (two regional indicators) is
     /// 2; an emoji ZWJ sequence counts as its first emoji, which is what the backend draws.
     public static func of(_ character: Character) -> Int {
-        // Most text is ASCII: one column, or none for a control character.
-        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii != 0x7F ? 1 : 0 }
+        // Most text is ASCII: one column (a control character is drawn as its symbol).
+        if character.asciiValue != nil { return 1 }
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
+        if TerminalText.needsSymbol(first) { return 1 }
         if scalars.count == 1 {
             let width = of(first)
             return width == 0 && isZeroWidth(first) ? 1 : width

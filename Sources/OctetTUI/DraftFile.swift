@@ -1,4 +1,5 @@
 import Foundation
+import OctetChat
 
 /// The unsent text of the input, kept in a small file so that a crash, a hang-up or a
 /// closed terminal loses nothing (issue 7): written a second after each change and at exit,
@@ -12,19 +13,35 @@ public struct DraftFile: Sendable {
         self.path = path
     }
 
-    /// The saved draft, or nil when there is none.
-    public func load() -> String? {
-        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
+    /// The largest draft read back: 16 MiB (a draft is what the user typed or pasted, which
+    /// may be long, but a file larger than this at the draft's path is not one of ours).
+    public static let sizeLimit = 16 << 20
+
+    /// The saved draft, or nil when there is none. Bytes that are not UTF-8 are read as
+    /// U+FFFD (the text matters more than its damage); the input shows control characters
+    /// as symbols.
+    /// - Throws: `OctetTUIError.io` for what cannot be a draft (a folder, a device, a FIFO,
+    ///   a file over the limit) or cannot be read; the caller reports it and goes on.
+    public func load() throws -> String? {
+        let bytes: [UInt8]
+        do {
+            bytes = try UserTextFile.readBytes(path, limit: Self.sizeLimit)
+        } catch UserTextFile.Problem.missing {
             return nil
+        } catch {
+            throw OctetTUIError.io(path: path, problem: "\(error) (the draft was not restored)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
 
     /// Writes `text` (atomically, mode 0600); an empty text removes the file.
     public func save(_ text: String) throws {
         let manager = FileManager.default
         if text.isEmpty {
-            if manager.fileExists(atPath: path) { try? manager.removeItem(atPath: path) }
+            // unlink, not removeItem: a folder that happens to be at the draft's path is the
+            // user's, and must not be deleted with everything in it.
+            var info = stat()
+            if lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFDIR { unlink(path) }
             return
         }
         let directory = (path as NSString).deletingLastPathComponent

@@ -40,7 +40,11 @@ final class EffectRunner: @unchecked Sendable {
         Task { [services, queue] in
             for await status in services.modelStatus() { queue.post(.model(status)) }
         }
-        if let draft = options.draft?.load() { queue.post(.draftRestored(draft)) }
+        do {
+            if let draft = try options.draft?.load() { queue.post(.draftRestored(draft)) }
+        } catch {
+            queue.post(.failed("\(error)", saving: false))
+        }
         return []
     }
 

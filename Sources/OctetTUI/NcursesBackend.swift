@@ -141,9 +141,12 @@ public final class NcursesBackend: TerminalBackend {
     }
 
     /// `text` cut into ncurses cells: each printable scalar with the zero-width ones after it.
+    /// A control character is drawn as its symbol even here, the last step before the
+    /// terminal (`Screen.put` has already replaced them; a cell built by hand may not have).
     static func groups(_ text: String) -> [[wchar_t]] {
         var groups: [[wchar_t]] = []
-        for scalar in text.unicodeScalars {
+        for original in text.unicodeScalars {
+            let scalar = TerminalText.symbol(for: original) ?? original
             let value = wchar_t(bitPattern: scalar.value)
             if octet_wcwidth(value) <= 0 {
                 if groups.isEmpty { groups.append([32]) }
@@ -281,7 +284,7 @@ extension NcursesBackend {
             let kind = octet_get_wch(&value)
             if kind == 0 || (kind == 2 && value == customKeys.pasteEnd) { break }
             guard kind == 1 else { continue }
-            if value == 13 { value = 10 }
+            // CR stays CR here: `Update.paste` turns CR LF and a lone CR into one new line.
             if let scalar = Unicode.Scalar(UInt32(bitPattern: value)) { scalars.append(scalar) }
         }
         return String(scalars)

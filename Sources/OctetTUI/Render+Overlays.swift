@@ -197,7 +197,8 @@ extension App {
             let end = screen.put(
                 label, row: row, column: box.left + 2, style: theme.style(.inputPrompt))
             let available = box.left + box.width - 2 - end
-            let text = TextWrap.displayable(editor.text)
+            // Drawn character for character (a control as its symbol), as the cursor counts.
+            let text = editor.text
             let visible =
                 DisplayWidth.of(text) > available
                 ? String(text.suffix(max(1, available - 1))) : text

@@ -70,7 +70,7 @@ extension App {
         if state.transcript.following {
             lines = transcript.tail(rows)
         } else {
-            lines = transcript.lines(from: state.transcript.topLine, count: rows)
+            lines = transcript.lines(from: state.transcript.top, count: rows)
         }
         // Following: the last line sits just above the separator; a short transcript starts
         // at the top.
@@ -127,10 +127,10 @@ extension App {
             let prompt = (firstRow + i == 0) ? (state.editingIndex == nil ? "› " : "✎ ") : "  "
             screen.put(prompt, row: row, column: 0, style: theme.style(.inputPrompt))
             guard firstRow + i < editor.rows.count else { continue }
+            // Character for character, as the layout counts them: a tab or a pasted control
+            // character is one cell showing its symbol.
             let text = String(editor.rows[firstRow + i].text)
-            screen.put(
-                TextWrap.displayable(text), row: row, column: ScreenLayout.promptWidth, style: style
-            )
+            screen.put(text, row: row, column: ScreenLayout.promptWidth, style: style)
         }
         if state.input.text.isEmpty {
             let hint =

@@ -114,7 +114,8 @@ public struct Screen: Equatable, Sendable {
     }
 
     /// Writes `text` at (`row`, `column`) in `style`, clipped at `limit` (default: the
-    /// row's end). A wide character that would straddle the limit is replaced by a blank.
+    /// row's end). A wide character that would straddle the limit is replaced by a blank;
+    /// a control character is written as its symbol (`TerminalText`).
     /// Returns the column after the last cell written.
     @discardableResult
     public mutating func put(
@@ -123,7 +124,9 @@ public struct Screen: Equatable, Sendable {
         guard row >= 0, row < size.rows else { return column }
         let end = min(limit ?? size.columns, size.columns)
         var c = column
-        for character in text {
+        for original in text {
+            // Never a control character in a cell: the terminal would obey it, not show it.
+            let character = TerminalText.visible(original)
             let width = DisplayWidth.of(character)
             if width == 0 { continue }
             if c + width > end {

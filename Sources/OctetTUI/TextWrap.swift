@@ -7,8 +7,11 @@
 public enum TextWrap {
     // MARK: - Cleaning
 
-    /// `text` made safe to draw: tabs become spaces, other control characters (escape
-    /// sequences from a model, carriage returns) are dropped; new lines are kept.
+    /// `text` made safe to draw: line breaks of every kind (CR LF, a lone CR, VT, FF, NEL,
+    /// U+2028, U+2029) become "\n", tabs four spaces, and every other control character
+    /// (an escape sequence from a model, a BEL, a bidi override) its visible symbol, one
+    /// column each (`TerminalText`), so that nothing is hidden and nothing reaches the
+    /// terminal raw.
     public static func displayable(_ text: some StringProtocol) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -17,12 +20,8 @@ public enum TextWrap {
                 out.append("\n")  // also CR LF, a single Character in Swift
             } else if character == "\t" {
                 out += "    "
-            } else if let first = character.unicodeScalars.first,
-                first.value < 0x20 || (first.value >= 0x7F && first.value < 0xA0)
-            {
-                continue
             } else {
-                out.append(character)
+                out.append(TerminalText.visible(character))
             }
         }
         return out

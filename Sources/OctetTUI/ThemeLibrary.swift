@@ -1,4 +1,5 @@
 import Foundation
+import OctetChat
 
 /// Finds theme files by name in a list of folders, first folder first (DESIGN.md: the
 /// user's `$XDG_CONFIG_HOME/octet/themes`, then the shipped `Themes/` folders).
@@ -54,9 +55,10 @@ public struct ThemeLibrary: Sendable {
         }
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            // Not a device, FIFO or folder, at most 1 MiB, UTF-8 (a hostile file cannot hang us).
+            text = try UserTextFile.read(path)
         } catch {
-            throw OctetTUIError.io(path: path, problem: "cannot read the theme file")
+            throw OctetTUIError.io(path: path, problem: "\(error)")
         }
         return try ThemeParser().parse(text, file: path)
     }

@@ -22,9 +22,7 @@ extension TranscriptLayout {
         }
         var details: [String] = []
         if message.role == .assistant {
-            let number = state.conversation.messages[...index].filter { $0.role == .assistant }
-                .count
-            details.append("\(number)")
+            details.append("\(assistantNumbers[index])")
             if let template = streaming ? state.turn?.template : message.generation?.template {
                 details.append(template)
             }

@@ -26,45 +26,31 @@ struct TranscriptLayout {
     let state: AppState
     let width: Int
     let items: [Item]
+    /// For each message, how many assistant messages there are up to it (its label's number),
+    /// counted once here rather than once per label.
+    let assistantNumbers: [Int]
 
     init(state: AppState, width: Int) {
         self.state = state
         self.width = max(8, width)
         var items: [Item] = []
+        var numbers: [Int] = []
+        numbers.reserveCapacity(state.conversation.messages.count)
         var notes = state.notes[...]
-        for index in state.conversation.messages.indices {
+        for (index, message) in state.conversation.messages.enumerated() {
             while let note = notes.first, note.after <= index {
                 items.append(.note(note))
                 notes.removeFirst()
             }
             items.append(.message(index))
+            numbers.append((numbers.last ?? 0) + (message.role == .assistant ? 1 : 0))
         }
         items.append(contentsOf: notes.map(Item.note))
         self.items = items
+        assistantNumbers = numbers
     }
 
-    // MARK: - Whole transcript, top, end
-
-    func lineCount() -> Int {
-        items.reduce(0) { $0 + lines(of: $1).count }
-    }
-
-    /// `count` lines starting at line `top`.
-    func lines(from top: Int, count: Int) -> [Line] {
-        var out: [Line] = []
-        var skipped = 0
-        for item in items {
-            let itemLines = lines(of: item)
-            if skipped + itemLines.count <= top {
-                skipped += itemLines.count
-                continue
-            }
-            out.append(contentsOf: itemLines.dropFirst(max(0, top - skipped)))
-            skipped = top
-            if out.count >= count { break }
-        }
-        return Array(out.prefix(count))
-    }
+    // MARK: - The end
 
     /// The last `count` lines.
     func tail(_ count: Int) -> [Line] {

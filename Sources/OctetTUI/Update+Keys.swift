@@ -83,15 +83,16 @@ extension App {
     }
 
     /// Moves the view `lines` down (negative: up). Scrolling up stops following the end, so
-    /// new output does not pull the view away; reaching the end follows again.
+    /// new output does not pull the view away; reaching the end follows again. Costs the
+    /// lines moved over and a screenful, however long the conversation.
     static func scroll(_ state: inout AppState, by lines: Int) {
         let layout = ScreenLayout(state: state)
-        let total = TranscriptLayout(state: state, width: layout.size.columns).lineCount()
-        let maxTop = max(0, total - layout.transcriptRows)
-        var top = state.transcript.following ? maxTop : state.transcript.topLine
-        top = max(0, min(maxTop, top + lines))
-        state.transcript.topLine = top
-        state.transcript.following = top >= maxTop
+        let rows = layout.transcriptRows
+        let transcript = TranscriptLayout(state: state, width: layout.size.columns)
+        let start = state.transcript.following ? transcript.tailTop(rows) : state.transcript.top
+        let top = transcript.move(start, by: lines)
+        state.transcript.following = transcript.reachesEnd(from: top, rows: rows)
+        state.transcript.top = state.transcript.following ? transcript.tailTop(rows) : top
     }
 
     static func clampScroll(_ state: inout AppState) {

@@ -42,13 +42,19 @@ struct Octet: AsyncParsableCommand {
             print(fullMessage(for: error))
             Foundation.exit(0)
         }
-        let message = Octet.oneLine(for: error)
+        // A file name or a value in the message may hold control characters: shown, not obeyed.
+        let message = TerminalOutput.message(Octet.oneLine(for: error))
         FileHandle.standardError.write(Data(("octet: " + message + "\n").utf8))
         Foundation.exit(1)
     }
 
-    /// The first meaningful line of an error's message.
+    /// The first meaningful line of an error's message. Octet's own errors (and the
+    /// messages of `ValidationError`s) are one line by contract and are taken whole: a line
+    /// break in them comes from a value (a file name), which the caller shows as a symbol.
     static func oneLine(for error: Error) -> String {
+        if let validation = error as? ValidationError { return validation.message }
+        let type = String(reflecting: Swift.type(of: error))
+        if type.hasPrefix("Octet") || type.hasPrefix("octet.") { return "\(error)" }
         let text = message(for: error)
         let lines = text.split(whereSeparator: \.isNewline).map {
             $0.trimmingCharacters(in: .whitespaces)

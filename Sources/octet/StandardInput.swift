@@ -11,7 +11,7 @@ enum StandardInput {
     /// is dropped, as DESIGN.md asks for `run -` and `prompt -`.
     /// - Throws: `Failure` when the bytes are not valid UTF-8, naming the first bad offset.
     static func readAllText(trimmingOneNewline: Bool) throws -> String {
-        var bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        var bytes = [UInt8](try readAll())
         if trimmingOneNewline, bytes.last == 0x0A {
             bytes.removeLast()
             if bytes.last == 0x0D { bytes.removeLast() }
@@ -20,6 +20,24 @@ enum StandardInput {
             throw Failure(description: "stdin is not valid UTF-8 (at byte \(firstInvalidOffset(bytes)))")
         }
         return text
+    }
+
+    /// The most read from stdin: 256 MiB. `octet run - < /dev/zero` must end with a message,
+    /// not with the memory exhausted.
+    static let limit = 256 << 20
+
+    /// All of stdin, read in pieces, up to `limit` bytes.
+    /// - Throws: `Failure` when more than `limit` bytes come.
+    static func readAll() throws -> Data {
+        var data = Data()
+        while true {
+            let chunk = FileHandle.standardInput.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { return data }
+            data.append(chunk)
+            if data.count > limit {
+                throw Failure(description: "stdin is larger than \(limit >> 20) MiB; not read")
+            }
+        }
     }
 
     /// The offset of the first byte that does not belong to a valid UTF-8 sequence.

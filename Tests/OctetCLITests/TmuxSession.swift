@@ -40,6 +40,22 @@ final class TmuxSession {
         try tmux(["send-keys", "-t", name, "-l", text])
     }
 
+    /// `text` pasted as a terminal pastes (bracketed, when the program asked for it), bytes
+    /// as they are (`-r`: new lines not turned into CR).
+    func paste(_ text: String) throws {
+        // load-buffer from a file: a command line sent to the server is limited to ~16 KB.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-paste")
+        try Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        try tmux(["load-buffer", "-b", "octet-test", file.path])
+        try tmux(["paste-buffer", "-p", "-r", "-b", "octet-test", "-t", name])
+    }
+
+    /// A tmux format of the pane, e.g. `#{pane_title}`.
+    func format(_ format: String) throws -> String {
+        try tmux(["display-message", "-p", "-t", name, format]).trimmingCharacters(in: .newlines)
+    }
+
     func resize(columns: Int, rows: Int) throws {
         try tmux(["resize-window", "-t", name, "-x", "\(columns)", "-y", "\(rows)"])
     }

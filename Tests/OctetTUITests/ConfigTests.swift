@@ -58,12 +58,12 @@ final class ConfigTests: XCTestCase {
     func testDraftFileRoundTrip() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("octet-draft-\(UUID())/draft.txt").path
         let draft = DraftFile(path: path)
-        XCTAssertNil(draft.load())
+        XCTAssertNil(try draft.load())
         try draft.save("半分 written\nsecond line")
-        XCTAssertEqual(draft.load(), "半分 written\nsecond line")
+        XCTAssertEqual(try draft.load(), "半分 written\nsecond line")
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         XCTAssertEqual(mode, 0o600)
         try draft.save("")
-        XCTAssertNil(draft.load())
+        XCTAssertNil(try draft.load())
     }
 }

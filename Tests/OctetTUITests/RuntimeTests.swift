@@ -75,7 +75,7 @@ final class RuntimeTests: XCTestCase {
         // SIGHUP's handler posts this event; the terminal has gone, nothing more is typed.
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { runtime.queue.post(.hangup) }
         try runtime.runLoop()
-        XCTAssertEqual(draft.load(), "不要丢失 !")
+        XCTAssertEqual(try draft.load(), "不要丢失 !")
         let second = RecordingBackend(script: [.key(.interrupt, after: "unsent draft")])
         let again = makeRuntime(second, FakeChatServices(), draft: draft)
         try again.runLoop()

@@ -65,8 +65,9 @@ final class TextTests: XCTestCase {
         XCTAssertEqual(TextWrap.wrap("北京是首都。", width: 10), ["北京是首", "都。"], "the ideograph goes down with it")
     }
 
-    func testDisplayableDropsEscapes() {
-        XCTAssertEqual(TextWrap.displayable("a\u{1B}[31mred\u{1B}[0m\tb\r\n"), "a[31mred[0m    b\n")
+    func testDisplayableShowsEscapesAsSymbols() {
+        XCTAssertEqual(TextWrap.displayable("a\u{1B}[31mred\u{1B}[0m\tb\r\n"), "a␛[31mred␛[0m    b\n")
+        XCTAssertEqual(TextWrap.displayable("x\u{7}\u{8}\u{9B}2J\u{202E}y\rz"), "x␇␈�2J�y\nz")
     }
 
     // MARK: - Editor

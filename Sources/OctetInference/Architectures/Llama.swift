@@ -58,6 +58,9 @@ enum LlamaHyperparameters {
         }
     }
 
+    /// The largest size (context length, widths, counts) a file may claim: 2^24.
+    static let maximumSize = 1 << 24
+
     /// The checks the kernels rely on: positive sizes, whole blocks of 32, GQA groups.
     static func check(_ c: ModelConfig, _ file: GGUFFile) throws {
         let arch = c.architecture
@@ -67,6 +70,11 @@ enum LlamaHyperparameters {
             (ModelKey.keyLength(arch), c.headDim), (ModelKey.contextLength(arch), c.contextLength),
         ]
         for (key, value) in positive where value <= 0 { throw bad(file, key, "must be positive, is \(value)") }
+        // The kernels take sizes and positions as 32-bit integers; no real model comes near.
+        let sizes = positive + [(ModelKey.headCount(arch), c.headCount), ("vocabulary size", c.vocabularySize)]
+        for (key, value) in sizes where value > maximumSize {
+            throw bad(file, key, "\(value) is more than the \(maximumSize) Octet supports")
+        }
         for (key, value) in [(ModelKey.embeddingLength(arch), c.embeddingDim),
                              (ModelKey.feedForwardLength(arch), c.feedForwardDim),
                              (ModelKey.keyLength(arch), c.queryDim)] where value % 32 != 0 {

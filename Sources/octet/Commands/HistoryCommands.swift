@@ -27,7 +27,7 @@ struct ListCommand: ParsableCommand {
             let flag = summary.endsWithIncompleteReply ? "  (interrupted)" : ""
             print(
                 "\(HistoryOutput.padded(summary.id))  \(HistoryOutput.localTime(summary.updated))"
-                    + "  \(summary.title)\(flag)")
+                    + "  \(TerminalOutput.field(summary.title))\(flag)")
         }
     }
 }
@@ -44,7 +44,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let conversation = try database.open().loadConversation(id: id)
-        print(Transcript.markdown(conversation), terminator: "")
+        print(TerminalOutput.text(Transcript.markdown(conversation)), terminator: "")
     }
 }
 
@@ -69,7 +69,8 @@ struct SearchCommand: ParsableCommand {
         }
         for hit in hits {
             let id = HistoryOutput.padded(hit.conversationID)
-            print("\(id)  \(hit.title)  —  \(hit.markedSnippet())")
+            let title = TerminalOutput.field(hit.title)
+            print("\(id)  \(title)  —  \(TerminalOutput.field(hit.markedSnippet()))")
         }
     }
 }
@@ -94,9 +95,10 @@ struct ExportCommand: ParsableCommand {
         let conversation = try database.open().loadConversation(id: id)
         switch format {
         case .md:
-            print(Transcript.markdown(conversation), terminator: "")
+            print(TerminalOutput.text(Transcript.markdown(conversation)), terminator: "")
         case .json:
-            FileHandle.standardOutput.write(try Transcript.json(conversation) + Data("\n".utf8))
+            FileHandle.standardOutput.write(
+                TerminalOutput.json(try Transcript.json(conversation)) + Data("\n".utf8))
         }
     }
 }

@@ -19,7 +19,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let data: Data
         if file == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
+            data = try StandardInput.readAll()
         } else {
             guard let contents = FileManager.default.contents(atPath: file) else {
                 throw ValidationError("\(file): cannot read the file")
@@ -72,7 +72,8 @@ struct DeleteCommand: ParsableCommand {
                 throw ValidationError(
                     "not deleting conversation \(id) without --yes (stdin is not a terminal)")
             }
-            let question = "Delete conversation \(id) “\(conversation.title)”? [y/N] "
+            let title = TerminalOutput.message(conversation.title)
+            let question = "Delete conversation \(id) “\(title)”? [y/N] "
             FileHandle.standardError.write(Data(question.utf8))
             let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
             guard answer == "y" || answer == "yes" else {

@@ -33,7 +33,8 @@ enum HistoryOutput {
     static func printJSON(_ objects: [[String: JSONValue]]) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        FileHandle.standardOutput.write(try encoder.encode(objects) + Data("\n".utf8))
+        FileHandle.standardOutput.write(
+            TerminalOutput.json(try encoder.encode(objects)) + Data("\n".utf8))
     }
 
     /// An id right-aligned in five columns.

@@ -23,7 +23,8 @@ struct ModelInfoCommand: ParsableCommand {
         let config = try ModelConfig(file: file)
         let tokenizer = try ModelTokenizer(file: file)
         for (label, value) in Self.rows(file, config, tokenizer) {
-            print(label.padding(toLength: 15, withPad: " ", startingAt: 0) + value)
+            // The values come from the file (its name, its tokens): shown, never obeyed.
+            print(label.padding(toLength: 15, withPad: " ", startingAt: 0) + TerminalOutput.field(value))
         }
     }
 

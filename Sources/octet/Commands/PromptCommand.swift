@@ -44,12 +44,13 @@ struct PromptCommand: ParsableCommand {
         let text = try format.render(
             plan.messages(), bos: tokenizer.textBOS, eos: tokenizer.textEOS,
             addGenerationPrompt: !noGenerationPrompt)
+        // Exact through a pipe; on a terminal the control characters are shown as symbols.
         guard json else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileHandle.standardOutput.write(Data(TerminalOutput.text(text).utf8))
             return
         }
         let ids = tokenizer.encodePrompt(text)
-        FileHandle.standardOutput.write(Data(try Self.json(text: text, ids: ids).utf8))
+        FileHandle.standardOutput.write(TerminalOutput.json(Data(try Self.json(text: text, ids: ids).utf8)))
     }
 
     /// `--json`'s one line, keys in DESIGN.md's order: `text`, `ids`, `token_count`.
@@ -84,7 +85,7 @@ struct PromptCommand: ParsableCommand {
     /// PROMPT, with `-` read from stdin less one trailing newline.
     private func promptText() throws -> String? {
         guard prompt == "-" else { return prompt }
-        var text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        var text = String(decoding: try StandardInput.readAll(), as: UTF8.self)
         if text.hasSuffix("\r\n") {
             text.removeLast()  // "\r\n" is one Character
         } else if text.hasSuffix("\n") {

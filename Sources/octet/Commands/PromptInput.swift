@@ -8,7 +8,7 @@ enum PromptInput {
     /// - Throws: `ValidationError` when stdin is not UTF-8 text.
     static func read(_ argument: String) throws -> String {
         guard argument == "-" else { return argument }
-        let data = FileHandle.standardInput.readDataToEndOfFile()
+        let data = try StandardInput.readAll()
         guard let text = String(data: data, encoding: .utf8) else {
             throw ValidationError("the prompt on stdin is not UTF-8 text")
         }

@@ -3,6 +3,8 @@ import OctetInference
 
 /// How `octet run` shows a reply: each piece written to stdout the moment it comes
 /// (unbuffered, so it streams through pipes too), or, with `--json`, one object at the end.
+/// On a terminal the model's control characters are shown as symbols, never obeyed
+/// (`TerminalOutput`); through a pipe the text is exact.
 final class RunOutput {
     private let json: Bool
     private var text = ""
@@ -30,7 +32,7 @@ final class RunOutput {
         guard !piece.isEmpty else { return }
         text += piece
         guard !json else { return }
-        write(piece)
+        write(TerminalOutput.text(piece))
     }
 
     private func write(_ bytes: String) {
@@ -51,7 +53,8 @@ final class RunOutput {
         let object = RunJSON(text: text, ids: ids, stats: RunJSON.Stats(stats))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        write(String(decoding: try encoder.encode(object), as: UTF8.self) + "\n")
+        let encoded = TerminalOutput.json(try encoder.encode(object))
+        write(String(decoding: encoded, as: UTF8.self) + "\n")
     }
 }
 

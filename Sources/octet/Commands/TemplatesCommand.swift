@@ -15,7 +15,8 @@ struct TemplatesCommand: ParsableCommand {
         var out = ""
         for template in library.templates {
             let name = template.name.padding(toLength: width, withPad: " ", startingAt: 0)
-            out += "\(name)  \(template.description)  (\(template.source))\n"
+            let description = TerminalOutput.field(template.description)
+            out += "\(name)  \(description)  (\(TerminalOutput.field(template.source)))\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))
         for problem in library.problems { TemplateOptions.warn(problem.description) }

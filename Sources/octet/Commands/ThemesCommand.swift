@@ -18,13 +18,16 @@ struct ThemesCommand: ParsableCommand {
     func run() throws {
         let library = Self.library()
         let names = library.names()
-        let width = names.map(\.count).max() ?? 0
+        let width = names.map { TerminalOutput.field($0).count }.max() ?? 0
         var out = ""
         for name in names {
             do {
                 let theme = try library.theme(named: name)
-                let padded = name.padding(toLength: width, withPad: " ", startingAt: 0)
-                out += "\(padded)  \(theme.description)  (\(library.path(of: name) ?? ""))\n"
+                let padded = TerminalOutput.field(name).padding(
+                    toLength: width, withPad: " ", startingAt: 0)
+                let description = TerminalOutput.field(theme.description)
+                let path = TerminalOutput.field(library.path(of: name) ?? "")
+                out += "\(padded)  \(description)  (\(path))\n"
             } catch {
                 TemplateOptions.warn("\(error)")
             }

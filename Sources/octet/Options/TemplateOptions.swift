@@ -48,11 +48,12 @@ struct TemplateOptions: ParsableArguments {
 
     /// One `octet: ...` line on stderr that is not a problem (`saved as conversation 12`).
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data("octet: \(text)\n".utf8))
+        FileHandle.standardError.write(Data("octet: \(TerminalOutput.message(text))\n".utf8))
     }
 
     /// One `octet: warning: ...` line on stderr.
     static func warn(_ text: String) {
-        FileHandle.standardError.write(Data("octet: warning: \(text)\n".utf8))
+        FileHandle.standardError.write(
+            Data("octet: warning: \(TerminalOutput.message(text))\n".utf8))
     }
 }
