@@ -31,6 +31,23 @@ final class ChatScreenTmuxTests: XCTestCase {
 
     // MARK: - The scenario
 
+    /// Pages up until `text` is on the screen (at most 30 pages).
+    func scrollUp(_ session: TmuxSession, until text: String) throws {
+        for _ in 0..<30 where !(try session.screen().contains(text)) {
+            try session.keys("PPage")
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        try session.wait(for: text)
+    }
+
+    /// No turn running (the empty input shows its idle prompt again, not "Ctrl-C stops the
+    /// reply"; not "streaming", nor "waiting" for the model) and the conversation saved.
+    /// "saved" alone also shows while a first message waits for the model to load.
+    static func idleAndSaved(_ screen: String) -> Bool {
+        screen.contains("Type a message") && !screen.contains("streaming")
+            && !screen.contains(" waiting ") && screen.contains("saved")
+    }
+
     /// Question in Chinese, a streamed reply, a reply stopped with Ctrl-C and a resize in the
     /// middle of one, `/template chain-of-thought`, a second question, `/quit`; then a restart
     /// with `--resume` shows the same transcript. `storeArgs` picks the history file.
@@ -41,7 +58,7 @@ final class ChatScreenTmuxTests: XCTestCase {
         try session.type("你好，世界 hello")
         try session.keys("Enter")
         try session.wait(for: "Assistant · 1", timeout: replyTimeout)
-        try session.wait("the first reply to end", timeout: replyTimeout) { !$0.contains("streaming") && $0.contains("saved") }
+        try session.wait("the first reply to end", timeout: replyTimeout, until: Self.idleAndSaved)
 
         try session.type("Tell me a long story about a dragon")
         try session.keys("Enter")
@@ -61,16 +78,17 @@ final class ChatScreenTmuxTests: XCTestCase {
         try session.type("If I have 5 apples and eat 2, how many are left?")
         try session.keys("Enter")
         try session.wait(for: "chain-of-thought", timeout: replyTimeout)
-        try session.wait("the third reply to end", timeout: replyTimeout) { !$0.contains("streaming") && $0.contains("saved") }
+        try session.wait("the third reply to end", timeout: replyTimeout, until: Self.idleAndSaved)
         try session.type("/quit")
         try session.keys("Enter")
         try session.wait("the program to exit") { _ in (try? session.exited()) ?? false }
 
         let resumed = try TmuxSession(command: Self.command(binary, args + ["--resume"], environment: environment))
-        let screen = try resumed.wait(for: "If I have 5 apples")
+        // Opened at the end; how far up the questions are depends on the replies' lengths.
+        let screen = try resumed.wait(for: "conversation #1 · 6 messages")
         XCTAssertTrue(screen.contains("chain-of-thought"), screen)
-        try resumed.keys("PPage", "PPage", "PPage")
-        try resumed.wait(for: "你好，世界 hello")
+        try scrollUp(resumed, until: "If I have 5 apples")
+        try scrollUp(resumed, until: "你好，世界 hello")
         try resumed.keys("C-c")
         try resumed.wait("the resumed program to exit") { _ in (try? resumed.exited()) ?? false }
     }
@@ -89,13 +107,18 @@ final class ChatScreenTmuxTests: XCTestCase {
         let octet = try OctetProcess.binary
         let db = Self.temporaryPath("octet.sqlite")
         defer { try? FileManager.default.removeItem(atPath: db) }
-        // The test run's own data and config folders: the draft file and config.yaml of the
-        // user are never touched.
-        let sandbox = OctetProcess.sandboxEnvironment
+        // The test run's own data folder and a config folder of this test: the draft file and
+        // config.yaml of the user are never touched. The config bounds the replies (a fixed
+        // seed, 200 tokens: long enough to be stopped mid-way) so the run takes seconds.
+        let config = Self.temporaryPath("config")
+        try FileManager.default.createDirectory(atPath: config + "/octet", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        try "sampling:\n  seed: 5\n  max_tokens: 200\n"
+            .write(toFile: config + "/octet/config.yaml", atomically: true, encoding: .utf8)
         try runScenario(
             binary: octet, storeArgs: ["--db", db],
-            environment: ["TERM": "xterm-256color", "XDG_DATA_HOME": sandbox["XDG_DATA_HOME"]!,
-                          "XDG_CONFIG_HOME": sandbox["XDG_CONFIG_HOME"]!],
+            environment: ["TERM": "xterm-256color", "XDG_CONFIG_HOME": config,
+                          "XDG_DATA_HOME": OctetProcess.sandboxEnvironment["XDG_DATA_HOME"]!],
             replyTimeout: 120)
     }
 
