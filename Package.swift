@@ -73,7 +73,7 @@ let package = Package(
             name: "OctetTokenizerTests", dependencies: ["OctetTokenizer"],
             resources: [.copy("Resources")]),
         .testTarget(
-            name: "OctetInferenceTests", dependencies: ["OctetInference"],
+            name: "OctetInferenceTests", dependencies: ["OctetInference", "OctetGGUF"],
             resources: [.copy("Resources")]),
         .testTarget(
             name: "OctetChatTests", dependencies: ["OctetChat"],

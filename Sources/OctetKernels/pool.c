@@ -42,10 +42,11 @@ static inline void cpu_relax(void) {
 #endif
 }
 
-/// Pauses in a spin loop; after the first few thousand rounds it yields the core instead, so
-/// that with more threads than free cores the thread being waited for gets to run.
+/// Pauses in a spin loop; after the first rounds (~10 us) it yields the core instead, so that
+/// when other processes (or more threads than cores) compete for the cores, the thread being
+/// waited for gets to run. On an idle core sched_yield returns at once.
 static inline void spin_pause(int round) {
-    if (round < 4096) {
+    if (round < 200) {
         cpu_relax();
     } else {
         sched_yield();
