@@ -11,7 +11,7 @@ struct Octet: AsyncParsableCommand {
         commandName: "octet",
         abstract: "A terminal chat with a language model running on this CPU, offline.",
         version: version,
-        subcommands: []
+        subcommands: [LogitsCommand.self, BenchCommand.self]
     )
 
     /// ArgumentParser exits 64 on usage errors and prints several lines; DESIGN.md asks for
