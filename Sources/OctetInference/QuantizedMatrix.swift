@@ -15,8 +15,8 @@ final class QuantizedMatrix {
     let kernel: UnsafeMutablePointer<oct_q8_matrix>
     /// (tiles x 16 x cols) bytes: value + 128.
     private let qs: UnsafeMutableRawPointer
-    /// (tiles x 16 x cols / 32) scales.
-    private let scales: UnsafeMutablePointer<Float>
+    /// (tiles x 16 x cols / 32) float16 scales.
+    private let scales: UnsafeMutablePointer<UInt16>
 
     /// Allocates an empty `rows` x `cols` matrix (contents undefined until packed).
     init(rows: Int, cols: Int) {
@@ -40,7 +40,7 @@ final class QuantizedMatrix {
     /// Bytes held (weights and scales).
     var byteCount: Int {
         oct_q8_matrix_qs_bytes(Int32(rows), Int32(cols))
-            + 4 * oct_q8_matrix_scale_count(Int32(rows), Int32(cols))
+            + 2 * oct_q8_matrix_scale_count(Int32(rows), Int32(cols))
     }
 
     /// Row `row` dequantized into `out` (`cols` floats): the embedding lookup.

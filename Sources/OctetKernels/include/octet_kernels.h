@@ -64,10 +64,11 @@ void oct_quantize_act(const float *x, size_t count, const oct_q8_act *out);
 /// (nb = cols / 32), so one 64-byte load holds the same 4 columns of 16 rows: the operand
 /// of one VNNI `vpdpbusd` against 4 broadcast activation bytes. Stored offset by +128 (as
 /// unsigned bytes) because `vpdpbusd` multiplies unsigned by signed bytes; the activation's
-/// `corr` term takes the offset back out. Scales are `scales[(tile * nb + b) * 16 + row_in_tile]`.
+/// `corr` term takes the offset back out. Scales are IEEE halves (as in Q8_0), at
+/// `scales[(tile * nb + b) * 16 + row_in_tile]`.
 typedef struct {
     uint8_t *qs;     ///< (tiles * 16 * cols) bytes
-    float *scales;   ///< (tiles * 16 * cols / 32)
+    uint16_t *scales; ///< (tiles * 16 * cols / 32) float16
     int rows;
     int cols;
 } oct_q8_matrix;
@@ -76,11 +77,11 @@ typedef struct {
 int oct_q8_tiles(int rows);
 /// Bytes of `qs` for a matrix of `rows` x `cols` (rows padded to a tile).
 size_t oct_q8_matrix_qs_bytes(int rows, int cols);
-/// Floats of `scales` for a matrix of `rows` x `cols`.
+/// Halves of `scales` for a matrix of `rows` x `cols`.
 size_t oct_q8_matrix_scale_count(int rows, int cols);
 
 /// Quantizes float rows `[row0, row0 + nrows)` (`src` holds `nrows * cols` floats) into `m`:
-/// per block, scale = max|w| / 127 and q = round(w / scale).
+/// per block, scale = max|w| / 127 (stored as a half) and q = round(w / scale).
 void oct_q8_pack_f32(const oct_q8_matrix *m, int row0, int nrows, const float *src);
 /// Copies GGUF Q8_0 rows (34-byte blocks: f16 scale, 32 int8) into `m` exactly.
 void oct_q8_pack_q8_0(const oct_q8_matrix *m, int row0, int nrows, const void *src);
