@@ -1,5 +1,12 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import OctetGGUF
 import OctetKernels
 
@@ -71,8 +78,12 @@ extension ModelWeights {
     /// Reads every tensor `config` needs from `file`, checking names, shapes and types first,
     /// then requantizes the matrices on `threads` threads.
     /// - Throws: `InferenceError.badTensor` (missing, wrong shape) or `.unsupportedTensorType`.
-    static func load(from file: GGUFFile, config c: ModelConfig, threads: Int) throws -> ModelWeights {
-        var loader = WeightLoader(file: file)
+    ///   With `releasingPages` (a memory-mapped file), each tensor's file pages are dropped
+    ///   as soon as it is converted, so the file and the INT8 copy are never both resident.
+    static func load(from file: GGUFFile, config c: ModelConfig, threads: Int, releasingPages: Bool) throws
+        -> ModelWeights
+    {
+        var loader = WeightLoader(file: file, releasesPages: releasingPages)
         let embedding = try loader.matrix(TensorName.tokenEmbedding, rows: c.vocabularySize, cols: c.embeddingDim)
         let output = c.tiedEmbeddings
             ? embedding : try loader.matrix(TensorName.output, rows: c.vocabularySize, cols: c.embeddingDim)
@@ -104,9 +115,14 @@ extension ModelWeights {
 /// Collects the matrices to requantize while checking each tensor, then fills them in parallel.
 struct WeightLoader {
     let file: GGUFFile
+    /// Whether to drop each tensor's pages of the (mapped) file once it is converted.
+    let releasesPages: Bool
     private(set) var jobs: [(tensor: GGUFTensorInfo, matrix: QuantizedMatrix)] = []
 
-    init(file: GGUFFile) { self.file = file }
+    init(file: GGUFFile, releasesPages: Bool) {
+        self.file = file
+        self.releasesPages = releasesPages
+    }
 
     /// The tensor `name`, checked to be present and to have ggml shape `dimensions`.
     func tensor(_ name: String, dimensions: [Int]) throws -> GGUFTensorInfo {
@@ -150,7 +166,9 @@ struct WeightLoader {
             while let k = next.take(below: order.count) {
                 let job = jobs[order[k]]
                 do {
-                    try job.matrix.pack(from: file.data(for: job.tensor).baseAddress!, type: job.tensor.type)
+                    let data = file.data(for: job.tensor)
+                    try job.matrix.pack(from: data.baseAddress!, type: job.tensor.type)
+                    if releasesPages { Self.releasePages(of: data) }
                 } catch {
                     failures.add(InferenceError.unsupportedTensorType(
                         file: file.name, tensor: job.tensor.name, type: job.tensor.type.description))
@@ -158,6 +176,20 @@ struct WeightLoader {
             }
         }
         if let first = failures.first { throw first }
+    }
+}
+
+extension WeightLoader {
+    /// Drops the whole pages inside `data` from this process's memory (`madvise(DONTNEED)`):
+    /// for a read-only private file mapping they simply fault back in from the file if read
+    /// again. Only for mapped files: on heap memory it would zero the bytes.
+    static func releasePages(of data: UnsafeRawBufferPointer) {
+        guard let base = data.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: base) + page - 1) / page * page
+        let end = (Int(bitPattern: base) + data.count) / page * page
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(pointer, end - start, Int32(MADV_DONTNEED))
     }
 }
 

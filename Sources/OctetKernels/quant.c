@@ -30,6 +30,12 @@ static float qblock_scalar(const float *x, int8_t *q, int32_t *sum, int half) {
 }
 
 #if OCT_X86
+/// block_scale with F16C for the half rounding.
+OCT_TARGET_AVX2 static inline float block_scale_f16c(float amax, int half) {
+    const float d = amax / 127.0f;
+    return half ? _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtps_ph(_mm_set_ss(d), _MM_FROUND_TO_NEAREST_INT))) : d;
+}
+
 OCT_TARGET_AVX2 static float qblock_avx2(const float *x, int8_t *q, int32_t *sum, int half) {
     const __m256 sign = _mm256_set1_ps(-0.0f);
     __m256 v[4], m = _mm256_setzero_ps();
@@ -37,7 +43,7 @@ OCT_TARGET_AVX2 static float qblock_avx2(const float *x, int8_t *q, int32_t *sum
         v[i] = _mm256_loadu_ps(x + 8 * i);
         m = _mm256_max_ps(m, _mm256_andnot_ps(sign, v[i]));
     }
-    const float d = block_scale(oct_hmax256(m), half), id = d != 0 ? 1.0f / d : 0.0f;
+    const float d = block_scale_f16c(oct_hmax256(m), half), id = d != 0 ? 1.0f / d : 0.0f;
     const __m256 vid = _mm256_set1_ps(id);
     __m256i i32[4];
     for (int i = 0; i < 4; i++) i32[i] = _mm256_cvtps_epi32(_mm256_mul_ps(v[i], vid));
@@ -57,7 +63,7 @@ OCT_TARGET_AVX2 static float qblock_avx2(const float *x, int8_t *q, int32_t *sum
 OCT_TARGET_AVX512 static float qblock_avx512(const float *x, int8_t *q, int32_t *sum, int half) {
     const __m512 v0 = _mm512_loadu_ps(x), v1 = _mm512_loadu_ps(x + 16);
     const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(v0), _mm512_abs_ps(v1)));
-    const float d = block_scale(amax, half), id = d != 0 ? 1.0f / d : 0.0f;
+    const float d = block_scale_f16c(amax, half), id = d != 0 ? 1.0f / d : 0.0f;
     const __m512 vid = _mm512_set1_ps(id);
     const __m512i i0 = _mm512_cvtps_epi32(_mm512_mul_ps(v0, vid));
     const __m512i i1 = _mm512_cvtps_epi32(_mm512_mul_ps(v1, vid));
@@ -109,10 +115,11 @@ size_t oct_q8_matrix_scale_count(int rows, int cols) {
 static void put_block(const oct_q8_matrix *m, int row, int b, const int8_t *q, float d) {
     const int nb = m->cols / OCT_BLOCK, tile = row / OCT_TILE, j = row % OCT_TILE;
     uint8_t *base = m->qs + ((size_t)tile * nb + b) * (OCT_BLOCK * OCT_TILE) + j * 4;
-    for (int c = 0; c < 8; c++) {
-        uint8_t *dst = base + c * 64;
-        for (int k = 0; k < 4; k++) dst[k] = (uint8_t)(q[c * 4 + k] ^ 0x80);
-    }
+    uint64_t words[4];
+    memcpy(words, q, sizeof(words));
+    for (int i = 0; i < 4; i++) words[i] ^= 0x8080808080808080ull;  // + 128 as unsigned
+    const uint8_t *u = (const uint8_t *)words;
+    for (int c = 0; c < 8; c++) memcpy(base + c * 64, u + c * 4, 4);
     m->scales[((size_t)tile * nb + b) * OCT_TILE + j] = oct_float_to_half(d);  // exact: d is a half
 }
 
