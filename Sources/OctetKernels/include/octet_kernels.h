@@ -192,6 +192,12 @@ void oct_par_quantize(oct_pool *pool, const float *x, int n, int dim, const oct_
 void oct_par_rope_store(oct_pool *pool, const oct_kv_layer *kv, float *q, float *k, const float *v,
                         int n, int pos0, int heads, int rot_dim, const float *cs);
 
+// MARK: - Diagnostics
+
+/// Bytes malloc has handed out and not taken back (glibc; 0 where unknown): tests use it to
+/// check that decoding allocates nothing.
+size_t oct_heap_bytes_in_use(void);
+
 #ifdef __cplusplus
 }
 #endif
