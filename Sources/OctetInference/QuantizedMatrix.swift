@@ -3,7 +3,7 @@ import OctetKernels
 
 // MARK: - INT8 weight matrix
 
-/// A weight matrix held as INT8 blocks of 32 values with one float scale (the Q8_0 layout),
+/// A weight matrix held as INT8 blocks of 32 values with one float16 scale (the Q8_0 layout),
 /// packed in the kernels' tile layout (`oct_q8_matrix` in octet_kernels.h), whatever type
 /// the file stored it in.
 final class QuantizedMatrix {

@@ -193,24 +193,18 @@ OCT_TARGET_AVX2 static void item_avx2(const oct_kv_layer *kv, const item_t *it, 
     }
     softmax_rows(kv, it, scratch);
     const uint16_t *vbase = kv->v + (size_t)it->kvh * kv->capacity * hd;
-    for (int dc = 0; dc < hd; dc += 16) {
-        __m256 acc[QB][2];
-        for (int i = 0; i < QB; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+    // 8 dimensions at a time: 8 queries' accumulators fit AVX2's 16 registers.
+    for (int dc = 0; dc < hd; dc += 8) {
+        __m256 acc[QB];
+        for (int i = 0; i < QB; i++) acc[i] = _mm256_setzero_ps();
         for (int t = 0; t < it->keys; t++) {
-            const uint16_t *vr = vbase + (size_t)t * hd + dc;
-            const __m256 v0 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)vr));
-            const __m256 v1 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(vr + 8)));
+            const __m256 v = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(vbase + (size_t)t * hd + dc)));
             for (int i = 0; i < QB; i++) {
                 if (i >= nq) break;
-                const __m256 p = _mm256_set1_ps(scratch[(size_t)i * kv->capacity + t]);
-                acc[i][0] = _mm256_fmadd_ps(p, v0, acc[i][0]);
-                acc[i][1] = _mm256_fmadd_ps(p, v1, acc[i][1]);
+                acc[i] = _mm256_fmadd_ps(_mm256_set1_ps(scratch[(size_t)i * kv->capacity + t]), v, acc[i]);
             }
         }
-        for (int i = 0; i < nq; i++) {
-            _mm256_storeu_ps(it->out[i] + dc, acc[i][0]);
-            _mm256_storeu_ps(it->out[i] + dc + 8, acc[i][1]);
-        }
+        for (int i = 0; i < nq; i++) _mm256_storeu_ps(it->out[i] + dc, acc[i]);
     }
 }
 #endif

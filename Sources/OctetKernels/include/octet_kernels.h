@@ -57,7 +57,7 @@ void oct_quantize_act(const float *x, size_t count, const oct_q8_act *out);
 /// Rows per tile of the packed layout.
 #define OCT_TILE 16
 
-/// A weight matrix of `rows` x `cols` held as INT8 blocks of 32 with one float scale, packed
+/// A weight matrix of `rows` x `cols` held as INT8 blocks of 32 with one half scale, packed
 /// for the kernels: rows are grouped in tiles of 16 (the last tile padded with zero rows),
 /// and inside a tile each block of 32 columns is stored as 8 chunks of 4 columns x 16 rows,
 ///   qs[((tile * nb + b) * 8 + c) * 64 + row_in_tile * 4 + k] = w[row][b * 32 + c * 4 + k] + 128
@@ -67,7 +67,7 @@ void oct_quantize_act(const float *x, size_t count, const oct_q8_act *out);
 /// `corr` term takes the offset back out. Scales are IEEE halves (as in Q8_0), at
 /// `scales[(tile * nb + b) * 16 + row_in_tile]`.
 typedef struct {
-    uint8_t *qs;     ///< (tiles * 16 * cols) bytes
+    uint8_t *qs;      ///< (tiles * 16 * cols) bytes
     uint16_t *scales; ///< (tiles * 16 * cols / 32) float16
     int rows;
     int cols;
