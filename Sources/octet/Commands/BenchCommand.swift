@@ -47,14 +47,14 @@ struct BenchCommand: ParsableCommand {
         var result = BenchResult(model: model.fileName, threads: model.threadCount, load: model.loadSeconds)
         if promptTokens > 0 {
             let tokens = (0 ..< promptTokens).map { _ in rng.next(below: vocabulary) }
-            result.pp = try Self.measure(reps: reps, count: promptTokens) {
+            (result.pp, result.ppForeignCPUs) = try Self.measure(reps: reps, count: promptTokens) {
                 context.truncateCache(to: 0)
                 _ = try context.evaluate(tokens)
             }
         }
         if generatedTokens > 0 {
             let tokens = (0 ..< generatedTokens).map { _ in rng.next(below: vocabulary) }
-            result.tg = try Self.measure(reps: reps, count: generatedTokens) {
+            (result.tg, result.tgForeignCPUs) = try Self.measure(reps: reps, count: generatedTokens) {
                 context.truncateCache(to: 0)
                 for token in tokens { _ = try context.evaluate([token]) }
             }
@@ -63,16 +63,16 @@ struct BenchCommand: ParsableCommand {
         print(json ? result.jsonLine(p: promptTokens, n: generatedTokens, reps: reps) : result.table(p: promptTokens, n: generatedTokens))
     }
 
-    /// tokens/s of each repetition of `body` (after one warm-up run), `count` tokens each.
-    static func measure(reps: Int, count: Int, _ body: () throws -> Void) throws -> [Double] {
+    /// tokens/s of each repetition of `body` (after one warm-up run), `count` tokens each, and
+    /// the most CPUs other processes took during one.
+    static func measure(reps: Int, count: Int, _ body: () throws -> Void) throws -> ([Double], Double) {
         try body()
-        var rates: [Double] = []
+        var rates: [Double] = [], foreign = 0.0
         for _ in 0 ..< reps {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            rates.append(Double(count) / seconds)
+            let run = try CPUClock.foreignCPUs(during: body)
+            rates.append(Double(count) / run.seconds)
+            foreign = max(foreign, run.foreign)
         }
-        return rates
+        return (rates, foreign)
     }
 }

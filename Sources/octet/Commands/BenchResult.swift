@@ -1,12 +1,6 @@
 import Foundation
 import OctetInference
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// What `octet bench` measured, and its two ways of printing it.
 struct BenchResult {
     var model: String
@@ -15,6 +9,8 @@ struct BenchResult {
     /// tokens/s of each repetition (empty when skipped).
     var pp: [Double] = []
     var tg: [Double] = []
+    /// The most CPUs other processes used during one repetition (> 0.2: contaminated).
+    var ppForeignCPUs = 0.0, tgForeignCPUs = 0.0
     var peakRSSMegabytes: Double = 0
 
     static func median(_ values: [Double]) -> Double? {
@@ -33,7 +29,8 @@ struct BenchResult {
         return "{\"pp_tok_s\":\(number(Self.median(pp))),\"tg_tok_s\":\(number(Self.median(tg)))," +
             "\"load_s\":\(Self.rounded(load, 4)),\"peak_rss_mb\":\(Self.rounded(peakRSSMegabytes, 1))," +
             "\"threads\":\(threads),\"model\":\"\(name)\",\"p\":\(p),\"n\":\(n),\"reps\":\(reps)," +
-            "\"kernels\":\"\(KernelLevel.current)\",\"pp_tok_s_reps\":\(list(pp)),\"tg_tok_s_reps\":\(list(tg))}"
+            "\"kernels\":\"\(KernelLevel.current)\",\"pp_tok_s_reps\":\(list(pp)),\"tg_tok_s_reps\":\(list(tg))," +
+            "\"pp_foreign_cpus\":\(Self.rounded(ppForeignCPUs)),\"tg_foreign_cpus\":\(Self.rounded(tgForeignCPUs))}"
     }
 
     /// A short table for people.
@@ -46,35 +43,8 @@ struct BenchResult {
         if let pp = Self.median(pp) { lines.append("pp\(p)".padding(toLength: 11, withPad: " ", startingAt: 0) + "\(Self.rounded(pp, 1)) tok/s") }
         if let tg = Self.median(tg) { lines.append("tg\(n)".padding(toLength: 11, withPad: " ", startingAt: 0) + "\(Self.rounded(tg, 1)) tok/s") }
         lines.append("peak RSS   \(Self.rounded(peakRSSMegabytes, 1)) MB")
+        let foreign = max(ppForeignCPUs, tgForeignCPUs)
+        lines.append("others     \(Self.rounded(foreign)) CPUs used by other processes" + (foreign > 0.2 ? " (figures disturbed)" : ""))
         return lines.joined(separator: "\n")
-    }
-}
-
-/// The process's peak resident set size.
-enum PeakMemory {
-    static func megabytes() -> Double {
-        var usage = rusage()
-        #if os(Linux)
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        return Double(usage.ru_maxrss) / (1024 * 1024)  // bytes on macOS
-        #endif
-    }
-}
-
-/// SplitMix64: the benchmark's random token ids, the same on every run.
-struct BenchRandom {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next(below bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
     }
 }
