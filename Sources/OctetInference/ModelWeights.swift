@@ -83,7 +83,8 @@ extension ModelWeights {
     static func load(from file: GGUFFile, config c: ModelConfig, threads: Int, releasingPages: Bool) throws
         -> ModelWeights
     {
-        var loader = WeightLoader(file: file, releasesPages: releasingPages)
+        let arena = try WeightArena(byteCount: arenaBytes(c))
+        var loader = WeightLoader(file: file, arena: arena, releasesPages: releasingPages)
         let embedding = try loader.matrix(TensorName.tokenEmbedding, rows: c.vocabularySize, cols: c.embeddingDim)
         let output = c.tiedEmbeddings
             ? embedding : try loader.matrix(TensorName.output, rows: c.vocabularySize, cols: c.embeddingDim)
@@ -112,15 +113,32 @@ extension ModelWeights {
     }
 }
 
+extension ModelWeights {
+    /// Bytes of every INT8 matrix of a model shaped like `c` (see `WeightArena.bytes`).
+    static func arenaBytes(_ c: ModelConfig) -> Int {
+        var shapes = [(c.vocabularySize, c.embeddingDim)]
+        if !c.tiedEmbeddings { shapes.append((c.vocabularySize, c.embeddingDim)) }
+        for _ in 0 ..< c.layerCount {
+            shapes += [(c.queryDim, c.embeddingDim), (c.kvDim, c.embeddingDim), (c.kvDim, c.embeddingDim),
+                       (c.embeddingDim, c.queryDim), (c.feedForwardDim, c.embeddingDim),
+                       (c.feedForwardDim, c.embeddingDim), (c.embeddingDim, c.feedForwardDim)]
+        }
+        return shapes.reduce(0) { $0 + WeightArena.bytes(rows: $1.0, cols: $1.1) }
+    }
+}
+
 /// Collects the matrices to requantize while checking each tensor, then fills them in parallel.
 struct WeightLoader {
     let file: GGUFFile
+    /// Where the matrices are allocated.
+    let arena: WeightArena
     /// Whether to drop each tensor's pages of the (mapped) file once it is converted.
     let releasesPages: Bool
     private(set) var jobs: [(tensor: GGUFTensorInfo, matrix: QuantizedMatrix)] = []
 
-    init(file: GGUFFile, releasesPages: Bool) {
+    init(file: GGUFFile, arena: WeightArena, releasesPages: Bool) {
         self.file = file
+        self.arena = arena
         self.releasesPages = releasesPages
     }
 
@@ -142,7 +160,7 @@ struct WeightLoader {
         guard QuantizedMatrix.canLoad(t.type) else {
             throw InferenceError.unsupportedTensorType(file: file.name, tensor: name, type: t.type.description)
         }
-        let m = QuantizedMatrix(rows: rows, cols: cols)
+        let m = QuantizedMatrix(rows: rows, cols: cols, arena: arena)
         jobs.append((t, m))
         return m
     }

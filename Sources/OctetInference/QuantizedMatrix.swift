@@ -17,14 +17,17 @@ final class QuantizedMatrix {
     private let qs: UnsafeMutableRawPointer
     /// (tiles x 16 x cols / 32) float16 scales.
     private let scales: UnsafeMutablePointer<UInt16>
+    /// Where `qs` and `scales` live (kept alive with the matrix).
+    private let arena: WeightArena
 
-    /// Allocates an empty `rows` x `cols` matrix (contents undefined until packed).
-    init(rows: Int, cols: Int) {
+    /// An empty `rows` x `cols` matrix in `arena` (contents undefined until packed).
+    init(rows: Int, cols: Int, arena: WeightArena) {
         self.rows = rows
         self.cols = cols
-        qs = .allocate(byteCount: max(1, oct_q8_matrix_qs_bytes(Int32(rows), Int32(cols))), alignment: 64)
-        let scaleCount = max(1, oct_q8_matrix_scale_count(Int32(rows), Int32(cols)))
-        scales = .allocate(capacity: scaleCount)
+        self.arena = arena
+        let scaleCount = oct_q8_matrix_scale_count(Int32(rows), Int32(cols))
+        qs = arena.take(oct_q8_matrix_qs_bytes(Int32(rows), Int32(cols)))
+        scales = arena.take(2 * scaleCount).bindMemory(to: UInt16.self, capacity: scaleCount)
         kernel = .allocate(capacity: 1)
         kernel.initialize(to: oct_q8_matrix(
             qs: qs.assumingMemoryBound(to: UInt8.self), scales: scales,
@@ -32,8 +35,6 @@ final class QuantizedMatrix {
     }
 
     deinit {
-        qs.deallocate()
-        scales.deallocate()
         kernel.deallocate()
     }
 
@@ -76,14 +77,6 @@ extension QuantizedMatrix {
                 oct_q8_pack_f32(kernel, Int32(row0), Int32(n), scratch)
             }
         }
-        oct_q8_pack_padding(kernel)
-    }
-
-    /// Builds a matrix from floats (`rows` x `cols`, row-major): tests and tiny models.
-    convenience init(rows: Int, cols: Int, floats: [Float]) {
-        precondition(floats.count == rows * cols && cols % 32 == 0)
-        self.init(rows: rows, cols: cols)
-        floats.withUnsafeBufferPointer { oct_q8_pack_f32(kernel, 0, Int32(rows), $0.baseAddress) }
         oct_q8_pack_padding(kernel)
     }
 }
