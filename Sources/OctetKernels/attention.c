@@ -77,6 +77,7 @@ static void item_scalar(const oct_kv_layer *kv, const item_t *it, float scale, f
     }
 }
 
+#if OCT_X86
 /// Softmax of each query's row over its own positions, zeros after it up to `keys`.
 static void softmax_rows(const oct_kv_layer *kv, const item_t *it, float *scratch) {
     for (int i = 0; i < it->nq; i++) {
@@ -86,7 +87,6 @@ static void softmax_rows(const oct_kv_layer *kv, const item_t *it, float *scratc
     }
 }
 
-#if OCT_X86
 // MARK: - AVX-512
 
 /// Scores of NQ queries against keys [kb, kb + 16 * NB) (NB = 1 or 2 blocks of 16): NQ x NB
