@@ -155,18 +155,21 @@ size_t oct_attention_scratch(int capacity);
 
 // MARK: - Worker pool
 
-/// A persistent pool of threads that run one task at a time on every thread, the caller
-/// being thread 0. Idle workers spin briefly (a decode step issues a task every few
-/// microseconds), then sleep on a condition variable.
+/// A persistent pool of threads that share out the items of one task at a time, the caller
+/// being thread 0. Items are taken one by one from a shared counter, so a thread that the OS
+/// deschedules (other processes on a busy machine) delays the task by one item, not by its
+/// share. Idle workers spin briefly (a decode step issues a task every few microseconds), then
+/// sleep on a condition variable.
 typedef struct oct_pool oct_pool;
-typedef void (*oct_task_fn)(void *ctx, int thread, int nthreads);
+/// Runs item `item` of a task on thread `thread` (< oct_pool_threads: per-thread scratch).
+typedef void (*oct_item_fn)(void *ctx, int item, int thread);
 
 /// A pool of `nthreads` threads in all (the caller plus nthreads - 1 workers); NULL on failure.
 oct_pool *oct_pool_create(int nthreads);
 void oct_pool_destroy(oct_pool *pool);
 int oct_pool_threads(const oct_pool *pool);
-/// Runs fn(ctx, i, n) for every thread i < n and returns when all have finished.
-void oct_pool_run(oct_pool *pool, oct_task_fn fn, void *ctx);
+/// Runs fn(ctx, i, thread) once for every item i < items and returns when all have finished.
+void oct_pool_run(oct_pool *pool, oct_item_fn fn, void *ctx, int items);
 
 // MARK: - Parallel forms (split over the pool's threads)
 
