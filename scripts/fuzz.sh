@@ -12,7 +12,8 @@
 # their own scratch path, .build-fuzz, with coverage and AddressSanitizer, so the normal
 # `swift build` and `make test` never see fuzzer flags. Each harness (Fuzz/Targets/NAME.swift
 # plus Fuzz/Support/*.swift) is then compiled with swiftc and linked with the objects of the
-# modules it uses; libFuzzer supplies `main`.
+# modules it uses; libFuzzer supplies `main`. The harnesses have their own clang module cache:
+# compiling them against SwiftPM's would make SwiftPM rebuild every module the next time.
 #
 # A run uses fuzz-out/corpus/TARGET as its working corpus (new inputs go there) on top of the
 # committed seeds in Fuzz/corpus/TARGET (read only), writes crashes, hangs and leaks to
@@ -102,7 +103,7 @@ build_harness() {
     echo "== linking $FUZZERS/$target"
     # shellcheck disable=SC2086
     nice swiftc -O -sanitize=fuzzer,address -parse-as-library -use-ld=lld \
-        -module-name "fuzz_${target//-/_}" -I "$bin/Modules" -module-cache-path "$bin/ModuleCache" \
+        -module-name "fuzz_${target//-/_}" -I "$bin/Modules" -module-cache-path "$FUZZERS/ModuleCache" \
         $flags Fuzz/Support/*.swift "Fuzz/Targets/$target.swift" "${objects[@]}" \
         -o "$FUZZERS/$target"
 }
@@ -190,7 +191,7 @@ seeds() {
     mkdir -p "$FUZZERS"
     # shellcheck disable=SC2086
     swiftc -O -sanitize=address -parse-as-library -use-ld=lld -module-name SeedMaker \
-        -I "$bin/Modules" -module-cache-path "$bin/ModuleCache" $flags Fuzz/Seeds/*.swift \
+        -I "$bin/Modules" -module-cache-path "$FUZZERS/ModuleCache" $flags Fuzz/Seeds/*.swift \
         "${objects[@]}" -o "$FUZZERS/seed-maker"
     "$FUZZERS/seed-maker" "$ROOT" Fuzz/corpus
 }

@@ -21,6 +21,7 @@ enum SeedMaker {
         }
         let seeds = Seeds(root: arguments[1], output: arguments[2])
         try seeds.copyTextFiles()
+        try seeds.valueSeeds()
         try seeds.slashCommands()
         try seeds.configs()
         try seeds.transcripts()
@@ -78,6 +79,13 @@ struct Seeds {
             try write("transcript-json", file, [UInt8](try read(transcripts + "/" + file)))
         }
         try write("prompt-template", "readme-example.yaml", Self.readmeTemplate)
+        // Colour indexes in YAML 1.1's other integer forms: hex, octal, `_`, base 60 (1:30 = 90).
+        try write("theme", "yaml-integers.yaml", """
+            elements:
+              text: { fg: 0x10, bg: 1:30 }
+              note: { fg: 0o17, bg: 2_0 }
+
+            """)
         try write("theme", "palette-index.yaml", """
             name: fuzz
             palette: { a: 17, b: "#FFFFFF" }
@@ -108,6 +116,21 @@ struct Seeds {
         """
 
     // MARK: - Written here
+
+    /// Inputs in the one-value form of the file targets (a 0 byte, the slot, the value).
+    func valueSeeds() throws {
+        let values: [(String, UInt8, String)] = [
+            ("theme", 0, "1:30"), ("theme", 1, "bright-white"), ("theme", 2, "\"#A0b1C2\""),
+            ("theme", 3, "[bold, underline]"),
+            ("config", 0, "~/m.gguf"), ("config", 3, "0.7"), ("config", 9, "random"),
+            ("prompt-template", 0, "Q: {{input}}\n{{#v}}in {{v}}{{/v}}{{^v}}-{{/v}}{{! note }}"),
+            ("prompt-template", 1, "|\n  a {{input}} b"), ("prompt-template", 3, "0.25"),
+            ("prompt-template", 4, "[\"\\n\\n\", END]"),
+        ]
+        for (index, (target, slot, value)) in values.enumerated() {
+            try write(target, "value-\(index)", [0, slot] + Array(value.utf8))
+        }
+    }
 
     func slashCommands() throws {
         let lines = [

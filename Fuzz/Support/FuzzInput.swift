@@ -61,6 +61,18 @@ struct FuzzInput {
 
     /// The whole input as text (the usual form for the YAML, JSON and command targets).
     var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The YAML text of the file targets: the input itself, or, when it starts with a 0 byte,
+    /// a fixed document with one value taken from the input (the byte after the 0 chooses
+    /// which of `slots`; the rest is the value, each of its lines indented by `indent`), so that
+    /// mutations go to the parsing of one scalar rather than to the YAML around it.
+    func yaml(slots: [(before: String, after: String)], indent: String = "") -> String {
+        guard bytes.first == 0, bytes.count >= 2, !slots.isEmpty else { return text }
+        let slot = slots[Int(bytes[1]) % slots.count]
+        let value = String(decoding: bytes.dropFirst(2), as: UTF8.self)
+            .split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indent)
+        return slot.before + value + slot.after
+    }
 }
 
 /// Crashes with `message` when a property a harness checks does not hold.
