@@ -13,7 +13,7 @@ CACHE_DIR    := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/octet
 APT_PACKAGES := libncursesw5-dev libopenblas-dev libsqlite3-dev pkg-config python3-pip unzip tmux
 RELEASE_BIN  := .build/release/octet
 
-.PHONY: all deps model build release run test bench install check clean
+.PHONY: all deps model build release run test bench install check fuzz clean
 
 all: release
 
@@ -56,6 +56,12 @@ check: test
 bench: deps model release
 	$(RELEASE_BIN) bench
 	.build/release/tokenizer-bench
+
+## fuzz: the libFuzzer harnesses of Fuzz/ (built apart, in .build-fuzz, with -sanitize=fuzzer,address),
+## each run for FUZZ_SECONDS; FUZZ_TARGETS="gguf theme" picks some. Findings go to fuzz-out/.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh run
 
 install: deps release
 	install -d "$(PREFIX)/bin" "$(PREFIX)/share/octet"
