@@ -21,7 +21,8 @@
 # priority (the machine is shared). Exit status 1 when any target found something.
 #
 # Environment: FUZZ_SECONDS (per target, default 60), FUZZ_TARGETS (default: all),
-# FUZZ_FLAGS (more libFuzzer flags, e.g. "-seed=1 -max_len=65536").
+# FUZZ_FLAGS (more libFuzzer flags, e.g. "-seed=1 -max_len=65536"), FUZZ_SKIP_BUILD=1 (run the
+# harnesses already built, e.g. a second run beside a first).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -152,7 +153,7 @@ run_target() {
 
 run() {
     local targets=("$@") failed=()
-    build "${targets[@]}"
+    [[ -n "${FUZZ_SKIP_BUILD:-}" ]] || build "${targets[@]}"
     mkdir -p "$OUT"
     echo "-- $(date -u +%Y-%m-%dT%H:%M:%SZ) FUZZ_SECONDS=$SECONDS_PER_TARGET" >>"$OUT/summary.txt"
     for target in "${targets[@]}"; do run_target "$target" || failed+=("$target"); done
