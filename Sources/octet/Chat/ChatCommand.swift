@@ -39,6 +39,20 @@ struct ChatCommand: AsyncParsableCommand {
             backend: NcursesBackend(), services: services,
             options: try options(config, modelPath: modelPath, templates: templateDirectories))
         try await runtime.run()
+        if ProcessInfo.processInfo.environment["OCTET_SCREEN_STATS"] != nil {
+            FileHandle.standardError.write(Data(Self.statsLine(runtime.stats).utf8))
+        }
+    }
+
+    /// `OCTET_SCREEN_STATS=1`: one line on stderr after the screen closes, for measuring the
+    /// screen's own cost (frames drawn, time per frame, time to the first frame).
+    static func statsLine(_ stats: Runtime.Stats) -> String {
+        let frames = max(1, stats.frames)
+        return String(
+            format: "octet: screen: %d frames, %.2f ms render + %.2f ms draw per frame (%.2f s in all), "
+                + "first frame %.0f ms, %d events\n",
+            stats.frames, stats.renderSeconds / Double(frames) * 1000, stats.drawSeconds / Double(frames) * 1000,
+            stats.renderSeconds + stats.drawSeconds, (stats.firstFrameSeconds ?? 0) * 1000, stats.events)
     }
 
     /// What the screen opens with: the conversation to show, the defaults of new ones
