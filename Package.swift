@@ -85,7 +85,7 @@ let package = Package(
             name: "OctetTokenizerTests", dependencies: ["OctetTokenizer"],
             resources: [.copy("Resources")]),
         .testTarget(
-            name: "OctetInferenceTests", dependencies: ["OctetInference"],
+            name: "OctetInferenceTests", dependencies: ["OctetInference", "OctetGGUF"],
             resources: [.copy("Resources")]),
         .testTarget(
             name: "OctetChatTests", dependencies: ["OctetChat", "OctetInference", "OctetGGUF"],

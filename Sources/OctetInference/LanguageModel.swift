@@ -57,22 +57,22 @@ public final class LanguageModel: @unchecked Sendable {
     public static func load(path: String, threads: Int? = nil) throws -> LanguageModel {
         let start = DispatchTime.now().uptimeNanoseconds
         let file = try GGUFFile(path: path)
-        let model = try load(file: file, threads: threads, start: start)
+        let model = try load(file: file, threads: threads, start: start, mapped: true)
         file.releasePages()
         return model
     }
 
     /// Loads a model from a parsed file (in-memory files in tests).
     public static func load(file: GGUFFile, threads: Int? = nil) throws -> LanguageModel {
-        try load(file: file, threads: threads, start: DispatchTime.now().uptimeNanoseconds)
+        try load(file: file, threads: threads, start: DispatchTime.now().uptimeNanoseconds, mapped: false)
     }
 
-    private static func load(file: GGUFFile, threads: Int?, start: UInt64) throws -> LanguageModel {
+    private static func load(file: GGUFFile, threads: Int?, start: UInt64, mapped: Bool) throws -> LanguageModel {
         let threadCount = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let architecture = try Architecture.of(file)
         let config = try architecture.readConfig(file)
         let tokenizer = try ModelTokenizer(file: file)
-        let weights = try ModelWeights.load(from: file, config: config, threads: threadCount)
+        let weights = try ModelWeights.load(from: file, config: config, threads: threadCount, releasingPages: mapped)
         let pool = try WorkerPool(threads: threadCount)
         var types: [String: Int] = [:]
         for t in file.tensors where t.dimensions.count == 2 { types[t.type.description, default: 0] += 1 }

@@ -5,8 +5,9 @@ import OctetTokenizer
 
 /// A `LanguageModel` with its own KV cache and activation buffers: the `LogitsSource` the
 /// generator drives. Feeding tokens appends them to the cache; the logits after the last
-/// one come back in a buffer owned by the context. Not thread-safe (one generation at a time).
-public final class ModelContext: LogitsSource {
+/// one come back in a buffer owned by the context. A context may move between threads (a
+/// generation task) but must not be used from two at once: one generation at a time.
+public final class ModelContext: LogitsSource, @unchecked Sendable {
     /// The model whose weights this context runs.
     public let model: LanguageModel
     /// Logits per position (the classifier's rows).

@@ -1,5 +1,12 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import OctetGGUF
 import OctetKernels
 
@@ -71,9 +78,14 @@ extension ModelWeights {
     /// Reads every tensor `config` needs from `file`, checking names, shapes and types first,
     /// then requantizes the matrices on `threads` threads.
     /// - Throws: `InferenceError.badTensor` (missing, wrong shape) or `.unsupportedTensorType`.
-    static func load(from file: GGUFFile, config c: ModelConfig, threads: Int) throws -> ModelWeights {
+    ///   With `releasingPages` (a memory-mapped file), each tensor's file pages are dropped
+    ///   as soon as it is converted, so the file and the INT8 copy are never both resident.
+    static func load(from file: GGUFFile, config c: ModelConfig, threads: Int, releasingPages: Bool) throws
+        -> ModelWeights
+    {
         try checkMemory(for: c, fileName: file.name)
-        var loader = WeightLoader(file: file)
+        let arena = try WeightArena(byteCount: arenaBytes(c))
+        var loader = WeightLoader(file: file, arena: arena, releasesPages: releasingPages)
         let embedding = try loader.matrix(TensorName.tokenEmbedding, rows: c.vocabularySize, cols: c.embeddingDim)
         let output = c.tiedEmbeddings
             ? embedding : try loader.matrix(TensorName.output, rows: c.vocabularySize, cols: c.embeddingDim)
@@ -105,16 +117,26 @@ extension ModelWeights {
 // MARK: - Memory
 
 extension ModelWeights {
-    /// Bytes the INT8 matrices of `c` take (weights and scales, as `QuantizedMatrix` packs them).
+    /// The (rows, cols) of every INT8 matrix of a model shaped like `c`.
+    static func matrixShapes(_ c: ModelConfig) -> [(rows: Int, cols: Int)] {
+        var shapes = [(c.vocabularySize, c.embeddingDim)]
+        if !c.tiedEmbeddings { shapes.append((c.vocabularySize, c.embeddingDim)) }
+        let layer = [(c.queryDim, c.embeddingDim), (c.kvDim, c.embeddingDim), (c.kvDim, c.embeddingDim),
+                     (c.embeddingDim, c.queryDim), (c.feedForwardDim, c.embeddingDim),
+                     (c.feedForwardDim, c.embeddingDim), (c.embeddingDim, c.feedForwardDim)]
+        for _ in 0 ..< c.layerCount { shapes += layer }
+        return shapes
+    }
+
+    /// Bytes of the INT8 matrices of `c`, in floating point so that a header with lying
+    /// sizes cannot overflow: one byte per weight plus an f16 scale per 32 (`QuantizedMatrix`).
     static func plannedBytes(_ c: ModelConfig) -> Double {
-        func bytes(_ rows: Int, _ cols: Int) -> Double {
-            Double(QuantizedMatrix.byteCount(rows: rows, cols: cols))
-        }
-        let embedding = bytes(c.vocabularySize, c.embeddingDim) * (c.tiedEmbeddings ? 1 : 2)
-        let layer = bytes(c.queryDim, c.embeddingDim) + 2 * bytes(c.kvDim, c.embeddingDim)
-            + bytes(c.embeddingDim, c.queryDim) + 2 * bytes(c.feedForwardDim, c.embeddingDim)
-            + bytes(c.embeddingDim, c.feedForwardDim)
-        return embedding + Double(c.layerCount) * layer
+        matrixShapes(c).reduce(0) { $0 + Double($1.rows) * Double($1.cols) * (1 + 2.0 / 32) }
+    }
+
+    /// Bytes the arena takes for `c` (see `WeightArena.bytes`); only after `checkMemory`.
+    static func arenaBytes(_ c: ModelConfig) -> Int {
+        matrixShapes(c).reduce(0) { $0 + WeightArena.bytes(rows: $1.rows, cols: $1.cols) }
     }
 
     /// Refuses, before allocating anything, a model whose INT8 weights alone need more than
@@ -134,9 +156,17 @@ extension ModelWeights {
 /// Collects the matrices to requantize while checking each tensor, then fills them in parallel.
 struct WeightLoader {
     let file: GGUFFile
+    /// Where the matrices are allocated.
+    let arena: WeightArena
+    /// Whether to drop each tensor's pages of the (mapped) file once it is converted.
+    let releasesPages: Bool
     private(set) var jobs: [(tensor: GGUFTensorInfo, matrix: QuantizedMatrix)] = []
 
-    init(file: GGUFFile) { self.file = file }
+    init(file: GGUFFile, arena: WeightArena, releasesPages: Bool) {
+        self.file = file
+        self.arena = arena
+        self.releasesPages = releasesPages
+    }
 
     /// The tensor `name`, checked to be present and to have ggml shape `dimensions`.
     func tensor(_ name: String, dimensions: [Int]) throws -> GGUFTensorInfo {
@@ -156,7 +186,7 @@ struct WeightLoader {
         guard QuantizedMatrix.canLoad(t.type) else {
             throw InferenceError.unsupportedTensorType(file: file.name, tensor: name, type: t.type.description)
         }
-        let m = QuantizedMatrix(rows: rows, cols: cols)
+        let m = QuantizedMatrix(rows: rows, cols: cols, arena: arena)
         jobs.append((t, m))
         return m
     }
@@ -180,7 +210,9 @@ struct WeightLoader {
             while let k = next.take(below: order.count) {
                 let job = jobs[order[k]]
                 do {
-                    try job.matrix.pack(from: file.data(for: job.tensor).baseAddress!, type: job.tensor.type)
+                    let data = file.data(for: job.tensor)
+                    try job.matrix.pack(from: data.baseAddress!, type: job.tensor.type)
+                    if releasesPages { Self.releasePages(of: data) }
                 } catch {
                     failures.add(InferenceError.unsupportedTensorType(
                         file: file.name, tensor: job.tensor.name, type: job.tensor.type.description))
@@ -188,6 +220,20 @@ struct WeightLoader {
             }
         }
         if let first = failures.first { throw first }
+    }
+}
+
+extension WeightLoader {
+    /// Drops the whole pages inside `data` from this process's memory (`madvise(DONTNEED)`):
+    /// for a read-only private file mapping they simply fault back in from the file if read
+    /// again. Only for mapped files: on heap memory it would zero the bytes.
+    static func releasePages(of data: UnsafeRawBufferPointer) {
+        guard let base = data.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: base) + page - 1) / page * page
+        let end = (Int(bitPattern: base) + data.count) / page * page
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(pointer, end - start, Int32(MADV_DONTNEED))
     }
 }
 

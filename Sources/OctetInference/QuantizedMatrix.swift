@@ -3,7 +3,7 @@ import OctetKernels
 
 // MARK: - INT8 weight matrix
 
-/// A weight matrix held as INT8 blocks of 32 values with one float scale (the Q8_0 layout),
+/// A weight matrix held as INT8 blocks of 32 values with one float16 scale (the Q8_0 layout),
 /// packed in the kernels' tile layout (`oct_q8_matrix` in octet_kernels.h), whatever type
 /// the file stored it in.
 final class QuantizedMatrix {
@@ -15,16 +15,19 @@ final class QuantizedMatrix {
     let kernel: UnsafeMutablePointer<oct_q8_matrix>
     /// (tiles x 16 x cols) bytes: value + 128.
     private let qs: UnsafeMutableRawPointer
-    /// (tiles x 16 x cols / 32) scales.
-    private let scales: UnsafeMutablePointer<Float>
+    /// (tiles x 16 x cols / 32) float16 scales.
+    private let scales: UnsafeMutablePointer<UInt16>
+    /// Where `qs` and `scales` live (kept alive with the matrix).
+    private let arena: WeightArena
 
-    /// Allocates an empty `rows` x `cols` matrix (contents undefined until packed).
-    init(rows: Int, cols: Int) {
+    /// An empty `rows` x `cols` matrix in `arena` (contents undefined until packed).
+    init(rows: Int, cols: Int, arena: WeightArena) {
         self.rows = rows
         self.cols = cols
-        qs = .allocate(byteCount: max(1, oct_q8_matrix_qs_bytes(Int32(rows), Int32(cols))), alignment: 64)
-        let scaleCount = max(1, oct_q8_matrix_scale_count(Int32(rows), Int32(cols)))
-        scales = .allocate(capacity: scaleCount)
+        self.arena = arena
+        let scaleCount = oct_q8_matrix_scale_count(Int32(rows), Int32(cols))
+        qs = arena.take(oct_q8_matrix_qs_bytes(Int32(rows), Int32(cols)))
+        scales = arena.take(2 * scaleCount).bindMemory(to: UInt16.self, capacity: scaleCount)
         kernel = .allocate(capacity: 1)
         kernel.initialize(to: oct_q8_matrix(
             qs: qs.assumingMemoryBound(to: UInt8.self), scales: scales,
@@ -32,8 +35,6 @@ final class QuantizedMatrix {
     }
 
     deinit {
-        qs.deallocate()
-        scales.deallocate()
         kernel.deallocate()
     }
 
@@ -43,7 +44,7 @@ final class QuantizedMatrix {
     /// Bytes a `rows` x `cols` matrix holds (weights and scales).
     static func byteCount(rows: Int, cols: Int) -> Int {
         oct_q8_matrix_qs_bytes(Int32(rows), Int32(cols))
-            + 4 * oct_q8_matrix_scale_count(Int32(rows), Int32(cols))
+            + 2 * oct_q8_matrix_scale_count(Int32(rows), Int32(cols))
     }
 
     /// Row `row` dequantized into `out` (`cols` floats): the embedding lookup.
@@ -79,14 +80,6 @@ extension QuantizedMatrix {
                 oct_q8_pack_f32(kernel, Int32(row0), Int32(n), scratch)
             }
         }
-        oct_q8_pack_padding(kernel)
-    }
-
-    /// Builds a matrix from floats (`rows` x `cols`, row-major): tests and tiny models.
-    convenience init(rows: Int, cols: Int, floats: [Float]) {
-        precondition(floats.count == rows * cols && cols % 32 == 0)
-        self.init(rows: rows, cols: cols)
-        floats.withUnsafeBufferPointer { oct_q8_pack_f32(kernel, 0, Int32(rows), $0.baseAddress) }
         oct_q8_pack_padding(kernel)
     }
 }

@@ -1,7 +1,7 @@
 // Runtime CPU feature detection: which kernels this machine can run.
-#include "octet_kernels.h"
+#include "kernels_internal.h"
 
-#if defined(__x86_64__) || defined(_M_X64)
+#if OCT_X86
 #include <cpuid.h>
 
 /// XCR0 through xgetbv: which register states the OS saves on context switch.
@@ -30,7 +30,7 @@ static oct_isa detect_x86(void) {
 #endif
 
 oct_isa oct_isa_detect(void) {
-#if defined(__x86_64__) || defined(_M_X64)
+#if OCT_X86
     static int cached = -1;
     if (cached < 0) cached = (int)detect_x86();
     return (oct_isa)cached;

@@ -29,7 +29,7 @@ OCT_TARGET_AVX2 static void gemm_avx2_8x4(const oct_q8_matrix *m, const oct_q8_a
                                           int i0, int nt, float *out, int ldo) {
     const int nb = m->cols / OCT_BLOCK;
     const uint8_t *w = m->qs + (size_t)t * nb * (OCT_BLOCK * OCT_TILE) + h * 32;
-    const float *ws = m->scales + (size_t)t * nb * OCT_TILE + h * 8;
+    const uint16_t *ws = m->scales + (size_t)t * nb * OCT_TILE + h * 8;
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     for (int b = 0; b < nb; b++, w += OCT_BLOCK * OCT_TILE) {
         __m256i s[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
@@ -45,7 +45,7 @@ OCT_TARGET_AVX2 static void gemm_avx2_8x4(const oct_q8_matrix *m, const oct_q8_a
                 s[i] = _mm256_add_epi32(s[i], dot4x8(wv, aw, _mm256_set1_epi32(xb)));
             }
         }
-        const __m256 sw = _mm256_loadu_ps(ws + b * 16);
+        const __m256 sw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(ws + b * 16)));
         for (int i = 0; i < 4 && i < nt; i++) {
             const __m256 xs = _mm256_set1_ps(x->scales[(size_t)(i0 + i) * nb + b]);
             acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s[i]), _mm256_mul_ps(sw, xs), acc[i]);
@@ -80,7 +80,7 @@ OCT_TARGET_AVX2 static void gemm_avx2(const oct_q8_matrix *m, const oct_q8_act *
                                                    int t, int i0, float *out, int ldo) {           \
         const int nb = m->cols / OCT_BLOCK;                                                        \
         const uint8_t *w = m->qs + (size_t)t * nb * (OCT_BLOCK * OCT_TILE);                        \
-        const float *ws = m->scales + (size_t)t * nb * OCT_TILE;                                   \
+        const uint16_t *ws = m->scales + (size_t)t * nb * OCT_TILE;                                \
         const int8_t *xq = x->qs + (size_t)i0 * m->cols;                                           \
         const float *xs = x->scales + (size_t)i0 * nb;                                             \
         const int32_t *xc = x->corr + (size_t)i0 * nb;                                             \
@@ -97,7 +97,7 @@ OCT_TARGET_AVX2 static void gemm_avx2(const oct_q8_matrix *m, const oct_q8_act *
                     s[i] = _mm512_dpbusd_epi32(s[i], wv, _mm512_set1_epi32(xb));                   \
                 }                                                                                  \
             }                                                                                      \
-            const __m512 sw = _mm512_loadu_ps(ws + b * 16);                                        \
+            const __m512 sw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(ws + b * 16)));  \
             for (int i = 0; i < NT; i++) {                                                         \
                 acc[i] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s[i]),                                 \
                                          _mm512_mul_ps(sw, _mm512_set1_ps(xs[(size_t)i * nb + b])), \
@@ -116,14 +116,21 @@ GEMM_AVX512_KERNEL(4)
 GEMM_AVX512_KERNEL(2)
 GEMM_AVX512_KERNEL(1)
 
+/// Tokens per pass over the tiles: 64 tokens' activations (37-98 KB) stay near the core
+/// while every tile of the call is run against them.
+#define GEMM_TOKEN_CHUNK 64
+
 OCT_TARGET_AVX512 static void gemm_avx512(const oct_q8_matrix *m, const oct_q8_act *x, int n, float *out,
                                           int ldo, int tile0, int tile1) {
-    for (int t = tile0; t < tile1; t++) {
-        int i = 0;
-        for (; i + 8 <= n; i += 8) gemm_avx512_8(m, x, t, i, out, ldo);
-        if (i + 4 <= n) { gemm_avx512_4(m, x, t, i, out, ldo); i += 4; }
-        if (i + 2 <= n) { gemm_avx512_2(m, x, t, i, out, ldo); i += 2; }
-        if (i < n) gemm_avx512_1(m, x, t, i, out, ldo);
+    for (int c0 = 0; c0 < n; c0 += GEMM_TOKEN_CHUNK) {
+        const int c1 = n - c0 < GEMM_TOKEN_CHUNK ? n : c0 + GEMM_TOKEN_CHUNK;
+        for (int t = tile0; t < tile1; t++) {
+            int i = c0;
+            for (; i + 8 <= c1; i += 8) gemm_avx512_8(m, x, t, i, out, ldo);
+            if (i + 4 <= c1) { gemm_avx512_4(m, x, t, i, out, ldo); i += 4; }
+            if (i + 2 <= c1) { gemm_avx512_2(m, x, t, i, out, ldo); i += 2; }
+            if (i < c1) gemm_avx512_1(m, x, t, i, out, ldo);
+        }
     }
 }
 #endif

@@ -7,7 +7,9 @@
 #include <math.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(_M_X64)
+// OCT_PORTABLE_ONLY builds the portable C alone, as on arm64 (a check that no x86 code is
+// reachable outside these guards: `clang -DOCT_PORTABLE_ONLY -c *.c`).
+#if (defined(__x86_64__) || defined(_M_X64)) && !defined(OCT_PORTABLE_ONLY)
 #define OCT_X86 1
 #include <immintrin.h>
 /// Per-function targets: the file is compiled for baseline x86-64 and only these functions

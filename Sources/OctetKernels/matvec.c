@@ -3,13 +3,18 @@
 // weights are streamed once, so the speed is that of reading them.
 #include "kernels_internal.h"
 
+/// Software prefetch distance for the weight stream: the hardware prefetcher alone leaves a
+/// single core at ~10 GB/s from memory here; asking for the lines 4 KB ahead (into L2) gave
+/// 25-35% more (measured on 142 MB of matrices, the size of the default model).
+#define OCT_PREFETCH_AHEAD 4096
+
 // MARK: - Scalar (the reference for the SIMD paths)
 
 /// out[16 rows of tile t] = sum over blocks of scale_w * scale_x * (w . x).
 static void matvec_tile_scalar(const oct_q8_matrix *m, const oct_q8_act *x, int t, float acc[16]) {
     const int nb = m->cols / OCT_BLOCK;
     const uint8_t *w = m->qs + (size_t)t * nb * (OCT_BLOCK * OCT_TILE);
-    const float *ws = m->scales + (size_t)t * nb * OCT_TILE;
+    const uint16_t *ws = m->scales + (size_t)t * nb * OCT_TILE;
     for (int j = 0; j < OCT_TILE; j++) acc[j] = 0;
     for (int b = 0; b < nb; b++, w += OCT_BLOCK * OCT_TILE) {
         const int8_t *xq = x->qs + b * OCT_BLOCK;
@@ -18,7 +23,7 @@ static void matvec_tile_scalar(const oct_q8_matrix *m, const oct_q8_act *x, int 
             for (int c = 0; c < 8; c++) {
                 for (int k = 0; k < 4; k++) s += (int8_t)(w[c * 64 + j * 4 + k] ^ 0x80) * xq[c * 4 + k];
             }
-            acc[j] += (float)s * (ws[b * OCT_TILE + j] * x->scales[b]);
+            acc[j] += (float)s * (oct_half_to_float(ws[b * OCT_TILE + j]) * x->scales[b]);
         }
     }
 }
@@ -48,10 +53,13 @@ OCT_TARGET_AVX2 static void matvec_avx2(const oct_q8_matrix *m, const oct_q8_act
     const int nb = m->cols / OCT_BLOCK;
     for (int t = tile0; t < tile1; t++) {
         const uint8_t *w = m->qs + (size_t)t * nb * (OCT_BLOCK * OCT_TILE);
-        const float *ws = m->scales + (size_t)t * nb * OCT_TILE;
+        const uint16_t *ws = m->scales + (size_t)t * nb * OCT_TILE;
         __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
         for (int b = 0; b < nb; b++, w += OCT_BLOCK * OCT_TILE) {
             const int32_t *xq = (const int32_t *)(const void *)(x->qs + b * OCT_BLOCK);
+            for (int l = 0; l < OCT_BLOCK * OCT_TILE; l += 64) {
+                _mm_prefetch((const char *)w + OCT_PREFETCH_AHEAD + l, _MM_HINT_T1);
+            }
             __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
             for (int c = 0; c < 8; c++) {
                 const __m256i xb = _mm256_set1_epi32(xq[c]);
@@ -59,8 +67,10 @@ OCT_TARGET_AVX2 static void matvec_avx2(const oct_q8_matrix *m, const oct_q8_act
                 s1 = _mm256_add_epi32(s1, dot4x8_avx2(_mm256_loadu_si256((const __m256i *)(w + c * 64 + 32)), xb));
             }
             const __m256 xs = _mm256_set1_ps(x->scales[b]);
-            acc0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s0), _mm256_mul_ps(_mm256_loadu_ps(ws + b * 16), xs), acc0);
-            acc1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s1), _mm256_mul_ps(_mm256_loadu_ps(ws + b * 16 + 8), xs), acc1);
+            const __m256 w0 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(ws + b * 16)));
+            const __m256 w1 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(ws + b * 16 + 8)));
+            acc0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s0), _mm256_mul_ps(w0, xs), acc0);
+            acc1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s1), _mm256_mul_ps(w1, xs), acc1);
         }
         float tmp[OCT_TILE];
         _mm256_storeu_ps(tmp, acc0);
@@ -74,21 +84,24 @@ OCT_TARGET_AVX2 static void matvec_avx2(const oct_q8_matrix *m, const oct_q8_act
 
 /// One tile: for each block, 8 `vpdpbusd` of (w + 128) x broadcast x bytes, started from
 /// corr = -128 * sum(x) so that the int32 lanes hold exactly w . x for the 16 rows.
-OCT_TARGET_AVX512 static inline __m512 matvec_tile_avx512(const uint8_t *w, const float *ws,
+OCT_TARGET_AVX512 static inline __m512 matvec_tile_avx512(const uint8_t *w, const uint16_t *ws,
                                                           const oct_q8_act *x, int nb) {
     __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
     int b = 0;
     for (; b + 1 < nb; b += 2, w += 2 * OCT_BLOCK * OCT_TILE) {
         const int32_t *xq = (const int32_t *)(const void *)(x->qs + b * OCT_BLOCK);
+        for (int l = 0; l < 2 * OCT_BLOCK * OCT_TILE; l += 64) {
+            _mm_prefetch((const char *)w + OCT_PREFETCH_AHEAD + l, _MM_HINT_T1);
+        }
         __m512i s0 = _mm512_set1_epi32(x->corr[b]), s1 = _mm512_set1_epi32(x->corr[b + 1]);
         for (int c = 0; c < 8; c++) {
             s0 = _mm512_dpbusd_epi32(s0, _mm512_loadu_si512(w + c * 64), _mm512_set1_epi32(xq[c]));
             s1 = _mm512_dpbusd_epi32(s1, _mm512_loadu_si512(w + 512 + c * 64), _mm512_set1_epi32(xq[8 + c]));
         }
         acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s0),
-                               _mm512_mul_ps(_mm512_loadu_ps(ws + b * 16), _mm512_set1_ps(x->scales[b])), acc0);
+                               _mm512_mul_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(ws + b * 16))), _mm512_set1_ps(x->scales[b])), acc0);
         acc1 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s1),
-                               _mm512_mul_ps(_mm512_loadu_ps(ws + b * 16 + 16), _mm512_set1_ps(x->scales[b + 1])), acc1);
+                               _mm512_mul_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(ws + b * 16 + 16))), _mm512_set1_ps(x->scales[b + 1])), acc1);
     }
     if (b < nb) {
         const int32_t *xq = (const int32_t *)(const void *)(x->qs + b * OCT_BLOCK);
@@ -97,7 +110,7 @@ OCT_TARGET_AVX512 static inline __m512 matvec_tile_avx512(const uint8_t *w, cons
             s0 = _mm512_dpbusd_epi32(s0, _mm512_loadu_si512(w + c * 64), _mm512_set1_epi32(xq[c]));
         }
         acc0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s0),
-                               _mm512_mul_ps(_mm512_loadu_ps(ws + b * 16), _mm512_set1_ps(x->scales[b])), acc0);
+                               _mm512_mul_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(ws + b * 16))), _mm512_set1_ps(x->scales[b])), acc0);
     }
     return _mm512_add_ps(acc0, acc1);
 }

@@ -1,6 +1,7 @@
-// The kernels split over the worker pool. Matrix products split by tiles of 16 rows (the
-// tiles of all matrices of one call form one sequence, cut into equal runs per thread);
-// attention splits by work items, interleaved.
+// The kernels split over the worker pool into items that the threads claim one by one.
+// Matrix products: runs of tiles of 16 rows (the tiles of all matrices of one call form one
+// sequence); attention: its own work items (a head x a block of queries); row-wise ops: runs
+// of 8 rows.
 #include "kernels_internal.h"
 
 // MARK: - Matrix products
@@ -12,14 +13,18 @@ typedef struct {
     int n;
     float *const *outs;
     int total_tiles;
+    int tiles_per_item;
 } matmul_task;
 
-static void matmul_run(void *p, int thread, int nthreads) {
+/// Item `item`: tiles [item * tiles_per_item, ...) of the matrices' tiles in sequence.
+static void matmul_item(void *p, int item, int thread) {
+    (void)thread;
     const matmul_task *task = (const matmul_task *)p;
-    const int begin = (int)((long)task->total_tiles * thread / nthreads);
-    const int end = (int)((long)task->total_tiles * (thread + 1) / nthreads);
+    const int begin = item * task->tiles_per_item;
+    const int end = begin + task->tiles_per_item < task->total_tiles ? begin + task->tiles_per_item
+                                                                     : task->total_tiles;
     int offset = 0;
-    for (int i = 0; i < task->count; i++) {
+    for (int i = 0; i < task->count && offset < end; i++) {
         const oct_q8_matrix *m = task->ms[i];
         const int tiles = oct_q8_tiles(m->rows);
         const int t0 = begin > offset ? begin - offset : 0;
@@ -37,9 +42,13 @@ static void matmul_run(void *p, int thread, int nthreads) {
 
 void oct_par_matmul(oct_pool *pool, int count, const oct_q8_matrix *const *ms,
                     const oct_q8_act *x, int n, float *const *outs) {
-    matmul_task task = {count, ms, x, n, outs, 0};
+    matmul_task task = {count, ms, x, n, outs, 0, 1};
     for (int i = 0; i < count; i++) task.total_tiles += oct_q8_tiles(ms[i]->rows);
-    oct_pool_run(pool, matmul_run, &task);
+    // About 8 items per thread: small enough to even out, large enough to amortize the claim.
+    const int want = 8 * oct_pool_threads(pool);
+    task.tiles_per_item = task.total_tiles / want > 1 ? task.total_tiles / want : 1;
+    const int items = (task.total_tiles + task.tiles_per_item - 1) / task.tiles_per_item;
+    oct_pool_run(pool, matmul_item, &task, items);
 }
 
 // MARK: - Attention
@@ -47,22 +56,23 @@ void oct_par_matmul(oct_pool *pool, int count, const oct_q8_matrix *const *ms,
 typedef struct {
     const oct_kv_layer *kv;
     const float *q;
-    int n, pos0, heads;
+    int n, pos0, heads, items;
     float scale;
     float *out;
     float *scratch;
 } attention_task;
 
-static void attention_run(void *p, int thread, int nthreads) {
+static void attention_item(void *p, int item, int thread) {
     const attention_task *t = (const attention_task *)p;
     float *scratch = t->scratch + (size_t)thread * oct_attention_scratch(t->kv->capacity);
-    oct_attention(t->kv, t->q, t->n, t->pos0, t->heads, t->scale, t->out, scratch, thread, nthreads);
+    oct_attention(t->kv, t->q, t->n, t->pos0, t->heads, t->scale, t->out, scratch, item, t->items);
 }
 
 void oct_par_attention(oct_pool *pool, const oct_kv_layer *kv, const float *q, int n, int pos0,
                        int heads, float scale, float *out, float *scratch) {
-    attention_task task = {kv, q, n, pos0, heads, scale, out, scratch};
-    oct_pool_run(pool, attention_run, &task);
+    const int items = oct_attention_items(n, heads);
+    attention_task task = {kv, q, n, pos0, heads, items, scale, out, scratch};
+    oct_pool_run(pool, attention_item, &task, items);
 }
 
 // MARK: - Row-wise ops of a batch
@@ -118,16 +128,21 @@ static void rows_range(const rows_task *t, int i0, int i1) {
     }
 }
 
-static void rows_run(void *p, int thread, int nthreads) {
+/// Rows per item of a row-wise task.
+#define OCT_ROWS_PER_ITEM 8
+
+static void rows_item(void *p, int item, int thread) {
+    (void)thread;
     const rows_task *t = (const rows_task *)p;
-    rows_range(t, (int)((long)t->n * thread / nthreads), (int)((long)t->n * (thread + 1) / nthreads));
+    const int i0 = item * OCT_ROWS_PER_ITEM;
+    rows_range(t, i0, i0 + OCT_ROWS_PER_ITEM < t->n ? i0 + OCT_ROWS_PER_ITEM : t->n);
 }
 
 static void rows_dispatch(oct_pool *pool, const rows_task *t) {
     if (t->n < OCT_PAR_MIN_ROWS) {
         rows_range(t, 0, t->n);
     } else {
-        oct_pool_run(pool, rows_run, (void *)t);
+        oct_pool_run(pool, rows_item, (void *)t, (t->n + OCT_ROWS_PER_ITEM - 1) / OCT_ROWS_PER_ITEM);
     }
 }
 

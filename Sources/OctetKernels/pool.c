@@ -3,6 +3,11 @@
 // cost more than the task; idle workers therefore spin on a generation counter for a while
 // (OCT_SPIN_NS) before they sleep on a condition variable. Measured on 2 cores: 1.7-1.9x
 // over one thread, where DispatchQueue.concurrentPerform gave nothing.
+//
+// Items are claimed from `work` = (generation << 32 | next item) by compare-and-swap, so a
+// thread claims an item only of the task it read the function and context of: a worker that
+// wakes late finds the generation moved on and claims nothing. The caller waits for the items
+// to be done, never for a thread to show up.
 #include "kernels_internal.h"
 #include <pthread.h>
 #include <sched.h>
@@ -20,12 +25,15 @@ struct oct_pool {
     pthread_t *threads;
     pthread_mutex_t mutex;
     pthread_cond_t wake;
-    // The task being run: published before `generation` is bumped.
-    oct_task_fn fn;
-    void *ctx;
-    _Atomic uint64_t generation;
-    _Atomic int pending;   // workers still running the current task
-    _Atomic int sleepers;  // workers waiting (or about to wait) on `wake`
+    // The task being run: published before `work` and `generation` are bumped (atomics
+    // because a late worker may read them while the next task is being published).
+    _Atomic(oct_item_fn) fn;
+    _Atomic(void *) ctx;
+    _Atomic int items;
+    _Atomic uint64_t work;       // generation << 32 | next unclaimed item
+    _Atomic int done;            // items finished in the current task
+    _Atomic uint32_t generation; // bumped once per task, to wake the workers
+    _Atomic int sleepers;        // workers waiting (or about to wait) on `wake`
     _Atomic int stop;
 };
 
@@ -42,10 +50,11 @@ static inline void cpu_relax(void) {
 #endif
 }
 
-/// Pauses in a spin loop; after the first few thousand rounds it yields the core instead, so
-/// that with more threads than free cores the thread being waited for gets to run.
+/// Pauses in a spin loop; after the first rounds (~10 us) it yields the core instead, so that
+/// when other processes (or more threads than cores) compete for the cores, the thread being
+/// waited for gets to run. On an idle core sched_yield returns at once.
 static inline void spin_pause(int round) {
-    if (round < 4096) {
+    if (round < 200) {
         cpu_relax();
     } else {
         sched_yield();
@@ -58,20 +67,42 @@ static long now_ns(void) {
     return ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
 
+// MARK: - Claiming items
+
+/// Runs items of the task of generation `gen` until none is left (or the task is another's).
+static void run_items(oct_pool *pool, uint32_t gen, int thread) {
+    for (;;) {
+        uint64_t w = atomic_load_explicit(&pool->work, memory_order_acquire);
+        if ((uint32_t)(w >> 32) != gen) return;
+        // Read under the generation just checked; used only if the claim below succeeds.
+        const oct_item_fn fn = atomic_load_explicit(&pool->fn, memory_order_relaxed);
+        void *ctx = atomic_load_explicit(&pool->ctx, memory_order_relaxed);
+        const int items = atomic_load_explicit(&pool->items, memory_order_relaxed);
+        const uint32_t item = (uint32_t)w;
+        if (item >= (uint32_t)items) return;
+        if (!atomic_compare_exchange_weak_explicit(&pool->work, &w, w + 1, memory_order_acq_rel,
+                                                   memory_order_acquire)) {
+            continue;
+        }
+        fn(ctx, (int)item, thread);
+        atomic_fetch_add_explicit(&pool->done, 1, memory_order_release);
+    }
+}
+
 // MARK: - Workers
 
 /// Waits until `generation` differs from `seen` (or stop), spinning first. Returns the new one.
-static uint64_t wait_for_task(oct_pool *pool, uint64_t seen) {
+static uint32_t wait_for_task(oct_pool *pool, uint32_t seen) {
     const long deadline = now_ns() + OCT_SPIN_NS;
     for (int i = 0;; i++) {
-        const uint64_t g = atomic_load_explicit(&pool->generation, memory_order_acquire);
+        const uint32_t g = atomic_load_explicit(&pool->generation, memory_order_acquire);
         if (g != seen || atomic_load(&pool->stop)) return g;
         spin_pause(i);
         if ((i & 255) == 255 && now_ns() > deadline) break;
     }
     pthread_mutex_lock(&pool->mutex);
     atomic_fetch_add(&pool->sleepers, 1);
-    uint64_t g;
+    uint32_t g;
     while ((g = atomic_load(&pool->generation)) == seen && !atomic_load(&pool->stop)) {
         pthread_cond_wait(&pool->wake, &pool->mutex);
     }
@@ -84,12 +115,11 @@ static void *worker_main(void *p) {
     worker_arg arg = *(worker_arg *)p;
     free(p);
     oct_pool *pool = arg.pool;
-    uint64_t seen = 0;
+    uint32_t seen = 0;
     for (;;) {
         seen = wait_for_task(pool, seen);
         if (atomic_load(&pool->stop)) break;
-        pool->fn(pool->ctx, arg.index, pool->nthreads);
-        atomic_fetch_sub_explicit(&pool->pending, 1, memory_order_release);
+        run_items(pool, seen, arg.index);
     }
     return NULL;
 }
@@ -133,20 +163,23 @@ void oct_pool_destroy(oct_pool *pool) {
 
 int oct_pool_threads(const oct_pool *pool) { return pool ? pool->nthreads : 1; }
 
-void oct_pool_run(oct_pool *pool, oct_task_fn fn, void *ctx) {
-    if (!pool || pool->nthreads == 1) {
-        fn(ctx, 0, 1);
+void oct_pool_run(oct_pool *pool, oct_item_fn fn, void *ctx, int items) {
+    if (!pool || pool->nthreads == 1 || items <= 1) {
+        for (int i = 0; i < items; i++) fn(ctx, i, 0);
         return;
     }
-    pool->fn = fn;
-    pool->ctx = ctx;
-    atomic_store_explicit(&pool->pending, pool->nthreads - 1, memory_order_relaxed);
-    atomic_fetch_add(&pool->generation, 1);  // seq_cst: ordered before the sleepers check
+    const uint32_t gen = atomic_load_explicit(&pool->generation, memory_order_relaxed) + 1;
+    atomic_store_explicit(&pool->fn, fn, memory_order_relaxed);
+    atomic_store_explicit(&pool->ctx, ctx, memory_order_relaxed);
+    atomic_store_explicit(&pool->items, items, memory_order_relaxed);
+    atomic_store_explicit(&pool->done, 0, memory_order_relaxed);
+    atomic_store_explicit(&pool->work, (uint64_t)gen << 32, memory_order_release);
+    atomic_store(&pool->generation, gen);  // seq_cst: ordered before the sleepers check
     if (atomic_load(&pool->sleepers) > 0) {
         pthread_mutex_lock(&pool->mutex);
         pthread_cond_broadcast(&pool->wake);
         pthread_mutex_unlock(&pool->mutex);
     }
-    fn(ctx, 0, pool->nthreads);
-    for (int i = 0; atomic_load_explicit(&pool->pending, memory_order_acquire) > 0; i++) spin_pause(i);
+    run_items(pool, gen, 0);
+    for (int i = 0; atomic_load_explicit(&pool->done, memory_order_acquire) < items; i++) spin_pause(i);
 }

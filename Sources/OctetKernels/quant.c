@@ -6,12 +6,20 @@
 
 // Every path computes d = max|x| / 127, id = 1 / d (0 for an all-zero block) and
 // q = round-to-nearest-even(x * id) with the same float operations, so all ISA levels give
-// bit-identical blocks.
+// bit-identical blocks. Weights keep their scale as a half: for them d is rounded to half
+// first and q computed from the rounded d, so that q * d stays within half a step of x
+// (|x| * id then reaches at most 127 * (1 + 2^-11), which still rounds to 127).
 
-static float qblock_scalar(const float *x, int8_t *q, int32_t *sum) {
+/// The block scale: max|x| / 127, rounded to a half's value when `half`.
+static inline float block_scale(float amax, int half) {
+    const float d = amax / 127.0f;
+    return half ? oct_half_to_float(oct_float_to_half(d)) : d;
+}
+
+static float qblock_scalar(const float *x, int8_t *q, int32_t *sum, int half) {
     float amax = 0;
     for (int i = 0; i < OCT_BLOCK; i++) amax = fmaxf(amax, fabsf(x[i]));
-    const float d = amax / 127.0f, id = d != 0 ? 1.0f / d : 0.0f;
+    const float d = block_scale(amax, half), id = d != 0 ? 1.0f / d : 0.0f;
     int32_t s = 0;
     for (int i = 0; i < OCT_BLOCK; i++) {
         q[i] = (int8_t)lrintf(x[i] * id);
@@ -22,15 +30,20 @@ static float qblock_scalar(const float *x, int8_t *q, int32_t *sum) {
 }
 
 #if OCT_X86
-OCT_TARGET_AVX2 static float qblock_avx2(const float *x, int8_t *q, int32_t *sum) {
+/// block_scale with F16C for the half rounding.
+OCT_TARGET_AVX2 static inline float block_scale_f16c(float amax, int half) {
+    const float d = amax / 127.0f;
+    return half ? _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtps_ph(_mm_set_ss(d), _MM_FROUND_TO_NEAREST_INT))) : d;
+}
+
+OCT_TARGET_AVX2 static float qblock_avx2(const float *x, int8_t *q, int32_t *sum, int half) {
     const __m256 sign = _mm256_set1_ps(-0.0f);
     __m256 v[4], m = _mm256_setzero_ps();
     for (int i = 0; i < 4; i++) {
         v[i] = _mm256_loadu_ps(x + 8 * i);
         m = _mm256_max_ps(m, _mm256_andnot_ps(sign, v[i]));
     }
-    const float amax = oct_hmax256(m);
-    const float d = amax / 127.0f, id = d != 0 ? 1.0f / d : 0.0f;
+    const float d = block_scale_f16c(oct_hmax256(m), half), id = d != 0 ? 1.0f / d : 0.0f;
     const __m256 vid = _mm256_set1_ps(id);
     __m256i i32[4];
     for (int i = 0; i < 4; i++) i32[i] = _mm256_cvtps_epi32(_mm256_mul_ps(v[i], vid));
@@ -47,10 +60,10 @@ OCT_TARGET_AVX2 static float qblock_avx2(const float *x, int8_t *q, int32_t *sum
     return d;
 }
 
-OCT_TARGET_AVX512 static float qblock_avx512(const float *x, int8_t *q, int32_t *sum) {
+OCT_TARGET_AVX512 static float qblock_avx512(const float *x, int8_t *q, int32_t *sum, int half) {
     const __m512 v0 = _mm512_loadu_ps(x), v1 = _mm512_loadu_ps(x + 16);
     const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(v0), _mm512_abs_ps(v1)));
-    const float d = amax / 127.0f, id = d != 0 ? 1.0f / d : 0.0f;
+    const float d = block_scale_f16c(amax, half), id = d != 0 ? 1.0f / d : 0.0f;
     const __m512 vid = _mm512_set1_ps(id);
     const __m512i i0 = _mm512_cvtps_epi32(_mm512_mul_ps(v0, vid));
     const __m512i i1 = _mm512_cvtps_epi32(_mm512_mul_ps(v1, vid));
@@ -61,7 +74,7 @@ OCT_TARGET_AVX512 static float qblock_avx512(const float *x, int8_t *q, int32_t 
 }
 #endif
 
-typedef float (*qblock_fn)(const float *, int8_t *, int32_t *);
+typedef float (*qblock_fn)(const float *, int8_t *, int32_t *, int);
 
 static qblock_fn qblock_for_isa(void) {
 #if OCT_X86
@@ -81,7 +94,7 @@ void oct_quantize_act(const float *x, size_t count, const oct_q8_act *out) {
     const size_t blocks = count / OCT_BLOCK;
     for (size_t b = 0; b < blocks; b++) {
         int32_t sum;
-        out->scales[b] = qblock(x + b * OCT_BLOCK, out->qs + b * OCT_BLOCK, &sum);
+        out->scales[b] = qblock(x + b * OCT_BLOCK, out->qs + b * OCT_BLOCK, &sum, 0);
         out->corr[b] = -128 * sum;
     }
 }
@@ -102,11 +115,12 @@ size_t oct_q8_matrix_scale_count(int rows, int cols) {
 static void put_block(const oct_q8_matrix *m, int row, int b, const int8_t *q, float d) {
     const int nb = m->cols / OCT_BLOCK, tile = row / OCT_TILE, j = row % OCT_TILE;
     uint8_t *base = m->qs + ((size_t)tile * nb + b) * (OCT_BLOCK * OCT_TILE) + j * 4;
-    for (int c = 0; c < 8; c++) {
-        uint8_t *dst = base + c * 64;
-        for (int k = 0; k < 4; k++) dst[k] = (uint8_t)(q[c * 4 + k] ^ 0x80);
-    }
-    m->scales[((size_t)tile * nb + b) * OCT_TILE + j] = d;
+    uint64_t words[4];
+    memcpy(words, q, sizeof(words));
+    for (int i = 0; i < 4; i++) words[i] ^= 0x8080808080808080ull;  // + 128 as unsigned
+    const uint8_t *u = (const uint8_t *)words;
+    for (int c = 0; c < 8; c++) memcpy(base + c * 64, u + c * 4, 4);
+    m->scales[((size_t)tile * nb + b) * OCT_TILE + j] = oct_float_to_half(d);  // exact: d is a half
 }
 
 // MARK: - Packing weights
@@ -118,7 +132,7 @@ void oct_q8_pack_f32(const oct_q8_matrix *m, int row0, int nrows, const float *s
     for (int r = 0; r < nrows; r++) {
         for (int b = 0; b < nb; b++) {
             int32_t sum;
-            const float d = qblock(src + (size_t)r * m->cols + b * OCT_BLOCK, q, &sum);
+            const float d = qblock(src + (size_t)r * m->cols + b * OCT_BLOCK, q, &sum, 1);
             put_block(m, row0 + r, b, q, d);
         }
     }
@@ -148,7 +162,7 @@ void oct_q8_row(const oct_q8_matrix *m, int row, float *out) {
     const int nb = m->cols / OCT_BLOCK, tile = row / OCT_TILE, j = row % OCT_TILE;
     for (int b = 0; b < nb; b++) {
         const uint8_t *base = m->qs + ((size_t)tile * nb + b) * (OCT_BLOCK * OCT_TILE) + j * 4;
-        const float d = m->scales[((size_t)tile * nb + b) * OCT_TILE + j];
+        const float d = oct_half_to_float(m->scales[((size_t)tile * nb + b) * OCT_TILE + j]);
         for (int c = 0; c < 8; c++) {
             for (int k = 0; k < 4; k++) {
                 out[b * OCT_BLOCK + c * 4 + k] = d * (float)(int8_t)(base[c * 64 + k] ^ 0x80);

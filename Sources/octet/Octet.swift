@@ -15,7 +15,8 @@ struct Octet: AsyncParsableCommand {
             ChatCommand.self, RunCommand.self, PromptCommand.self, TokenizeCommand.self,
             ListCommand.self, ShowCommand.self, SearchCommand.self, ExportCommand.self,
             ImportCommand.self, RenameCommand.self, DeleteCommand.self,
-            TemplatesCommand.self, ThemesCommand.self, ModelCommand.self,
+            TemplatesCommand.self, ThemesCommand.self, ModelCommand.self, LogitsCommand.self,
+            BenchCommand.self,
         ],
         defaultSubcommand: ChatCommand.self
     )

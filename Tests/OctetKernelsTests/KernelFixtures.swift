@@ -65,7 +65,7 @@ final class Activation {
 final class PackedMatrix {
     let rows: Int, cols: Int
     let qs: UnsafeMutablePointer<UInt8>
-    let scales: UnsafeMutablePointer<Float>
+    let scales: UnsafeMutablePointer<UInt16>
     var kernel: oct_q8_matrix
 
     init(rows: Int, cols: Int) {

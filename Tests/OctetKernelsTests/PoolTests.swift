@@ -1,24 +1,27 @@
 import XCTest
 import OctetKernels
 
-/// The worker pool runs every thread index once per task, and the parallel products equal
+/// The worker pool runs every item of a task exactly once, and the parallel products equal
 /// the single-threaded kernels.
 final class PoolTests: XCTestCase {
-    func testEveryThreadRunsOncePerTask() throws {
+    func testEveryItemRunsOncePerTask() throws {
         let pool = try XCTUnwrap(oct_pool_create(4))
         defer { oct_pool_destroy(pool) }
         XCTAssertEqual(oct_pool_threads(pool), 4)
-        var counts = [Int32](repeating: 0, count: 4)
-        for _ in 0 ..< 1000 {
-            counts.withUnsafeMutableBufferPointer { buffer in
-                oct_pool_run(pool, { ctx, thread, n in
-                    let p = ctx!.assumingMemoryBound(to: Int32.self)
-                    precondition(n == 4)
-                    p[Int(thread)] += 1
-                }, buffer.baseAddress)
+        for items in [0, 1, 3, 37] {
+            // counts[item] += 1 per run; the last slot records the largest thread index seen.
+            var counts = [Int32](repeating: 0, count: items + 1)
+            for _ in 0 ..< 200 {
+                counts.withUnsafeMutableBufferPointer { buffer in
+                    oct_pool_run(pool, { ctx, item, thread in
+                        let p = ctx!.assumingMemoryBound(to: Int32.self)
+                        p[Int(item)] += 1  // items are distinct, so no two threads share a slot
+                        precondition(thread >= 0 && thread < 4)
+                    }, buffer.baseAddress, Int32(items))
+                }
             }
+            XCTAssertEqual(Array(counts.prefix(items)), Array(repeating: 200, count: items), "\(items) items")
         }
-        XCTAssertEqual(counts, [1000, 1000, 1000, 1000])
     }
 
     func testParallelMatmulEqualsTheKernels() throws {

@@ -27,6 +27,7 @@ final class QuantTests: XCTestCase {
         }
     }
 
+    /// Half a quantization step of the (float16) scale.
     func testPackedRowsReadBackWithinHalfAStep() {
         var rng = SplitMix64(state: 2)
         let rows = 37, cols = 96  // a partial last tile
@@ -37,7 +38,7 @@ final class QuantTests: XCTestCase {
                 let back = m.row(r)
                 for b in 0 ..< cols / 32 {
                     let block = w[r * cols + b * 32 ..< r * cols + (b + 1) * 32]
-                    let step = block.map { abs($0) }.max()! / 127
+                    let step = Float(Float16(block.map { abs($0) }.max()! / 127))
                     for k in 0 ..< 32 {
                         XCTAssertEqual(back[b * 32 + k], w[r * cols + b * 32 + k], accuracy: step / 2 * 1.0001,
                                        "\(isaName(isa)) row \(r)")

@@ -57,17 +57,18 @@ void oct_quantize_act(const float *x, size_t count, const oct_q8_act *out);
 /// Rows per tile of the packed layout.
 #define OCT_TILE 16
 
-/// A weight matrix of `rows` x `cols` held as INT8 blocks of 32 with one float scale, packed
+/// A weight matrix of `rows` x `cols` held as INT8 blocks of 32 with one half scale, packed
 /// for the kernels: rows are grouped in tiles of 16 (the last tile padded with zero rows),
 /// and inside a tile each block of 32 columns is stored as 8 chunks of 4 columns x 16 rows,
 ///   qs[((tile * nb + b) * 8 + c) * 64 + row_in_tile * 4 + k] = w[row][b * 32 + c * 4 + k] + 128
 /// (nb = cols / 32), so one 64-byte load holds the same 4 columns of 16 rows: the operand
 /// of one VNNI `vpdpbusd` against 4 broadcast activation bytes. Stored offset by +128 (as
 /// unsigned bytes) because `vpdpbusd` multiplies unsigned by signed bytes; the activation's
-/// `corr` term takes the offset back out. Scales are `scales[(tile * nb + b) * 16 + row_in_tile]`.
+/// `corr` term takes the offset back out. Scales are IEEE halves (as in Q8_0), at
+/// `scales[(tile * nb + b) * 16 + row_in_tile]`.
 typedef struct {
-    uint8_t *qs;     ///< (tiles * 16 * cols) bytes
-    float *scales;   ///< (tiles * 16 * cols / 32)
+    uint8_t *qs;      ///< (tiles * 16 * cols) bytes
+    uint16_t *scales; ///< (tiles * 16 * cols / 32) float16
     int rows;
     int cols;
 } oct_q8_matrix;
@@ -76,11 +77,11 @@ typedef struct {
 int oct_q8_tiles(int rows);
 /// Bytes of `qs` for a matrix of `rows` x `cols` (rows padded to a tile).
 size_t oct_q8_matrix_qs_bytes(int rows, int cols);
-/// Floats of `scales` for a matrix of `rows` x `cols`.
+/// Halves of `scales` for a matrix of `rows` x `cols`.
 size_t oct_q8_matrix_scale_count(int rows, int cols);
 
 /// Quantizes float rows `[row0, row0 + nrows)` (`src` holds `nrows * cols` floats) into `m`:
-/// per block, scale = max|w| / 127 and q = round(w / scale).
+/// per block, scale = max|w| / 127 (stored as a half) and q = round(w / scale).
 void oct_q8_pack_f32(const oct_q8_matrix *m, int row0, int nrows, const float *src);
 /// Copies GGUF Q8_0 rows (34-byte blocks: f16 scale, 32 int8) into `m` exactly.
 void oct_q8_pack_q8_0(const oct_q8_matrix *m, int row0, int nrows, const void *src);
@@ -154,18 +155,21 @@ size_t oct_attention_scratch(int capacity);
 
 // MARK: - Worker pool
 
-/// A persistent pool of threads that run one task at a time on every thread, the caller
-/// being thread 0. Idle workers spin briefly (a decode step issues a task every few
-/// microseconds), then sleep on a condition variable.
+/// A persistent pool of threads that share out the items of one task at a time, the caller
+/// being thread 0. Items are taken one by one from a shared counter, so a thread that the OS
+/// deschedules (other processes on a busy machine) delays the task by one item, not by its
+/// share. Idle workers spin briefly (a decode step issues a task every few microseconds), then
+/// sleep on a condition variable.
 typedef struct oct_pool oct_pool;
-typedef void (*oct_task_fn)(void *ctx, int thread, int nthreads);
+/// Runs item `item` of a task on thread `thread` (< oct_pool_threads: per-thread scratch).
+typedef void (*oct_item_fn)(void *ctx, int item, int thread);
 
 /// A pool of `nthreads` threads in all (the caller plus nthreads - 1 workers); NULL on failure.
 oct_pool *oct_pool_create(int nthreads);
 void oct_pool_destroy(oct_pool *pool);
 int oct_pool_threads(const oct_pool *pool);
-/// Runs fn(ctx, i, n) for every thread i < n and returns when all have finished.
-void oct_pool_run(oct_pool *pool, oct_task_fn fn, void *ctx);
+/// Runs fn(ctx, i, thread) once for every item i < items and returns when all have finished.
+void oct_pool_run(oct_pool *pool, oct_item_fn fn, void *ctx, int items);
 
 // MARK: - Parallel forms (split over the pool's threads)
 
@@ -190,6 +194,12 @@ void oct_par_quantize(oct_pool *pool, const float *x, int n, int dim, const oct_
 /// the angles `cs + i * rot_dim` (see oct_rope_angles), then its keys and values into `kv`.
 void oct_par_rope_store(oct_pool *pool, const oct_kv_layer *kv, float *q, float *k, const float *v,
                         int n, int pos0, int heads, int rot_dim, const float *cs);
+
+// MARK: - Diagnostics
+
+/// Bytes malloc has handed out and not taken back (glibc; 0 where unknown): tests use it to
+/// check that decoding allocates nothing.
+size_t oct_heap_bytes_in_use(void);
 
 #ifdef __cplusplus
 }
