@@ -82,6 +82,20 @@ import OctetTokenizer
         #expect(spm.tokenBytes(ids[1]) == Array(" a".utf8))
     }
 
+    /// Streaming a text of its own drops the first token's space, as decode does; streaming a
+    /// continuation keeps it; without a space prefix there is nothing to drop.
+    @Test func streamingATextDropsTheFirstSpaceOnly() throws {
+        let spm = try Self.tokenizer([("▁▁", -1, .normal), ("▁a", -2, .normal)])
+        let ids = [spm.id(of: "▁▁")!, spm.id(of: "▁a")!]
+        var text = StreamingDecoder(tokenizer: spm, startsText: true)
+        #expect(ids.map { text.append($0) } == [" ", " a"])
+        var continuation = StreamingDecoder(tokenizer: spm)
+        #expect(ids.map { continuation.append($0) } == ["  ", " a"])
+        let noPrefix = try Self.tokenizer([("▁a", -2, .normal)], addSpacePrefix: false)
+        var plain = StreamingDecoder(tokenizer: noPrefix, startsText: true)
+        #expect(plain.append(3) == " a" && !noPrefix.addSpacePrefix && spm.addSpacePrefix)
+    }
+
     // MARK: - Special tokens
 
     @Test func aSpecialTokenRestartsTheSpacePrefix() throws {

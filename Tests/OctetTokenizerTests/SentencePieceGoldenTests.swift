@@ -68,4 +68,14 @@ import OctetTokenizer
             #expect(streamed == expected, "\(golden.name)")
         }
     }
+
+    /// A decoder that starts a text (a chat reply) drops that space too: exactly decode's text.
+    @Test func streamingATextMatchesDecodeExactly() throws {
+        let spm = try SentencePieceFixtures.tokenizer.get()
+        for golden in SentencePieceFixtures.cases + SentencePieceFixtures.randomCases {
+            var decoder = StreamingDecoder(tokenizer: spm, startsText: true)
+            let streamed = golden.ids.map { decoder.append($0) }.joined() + decoder.finish()
+            #expect(Array(streamed.utf8) == Array(golden.decoded.utf8), "\(golden.name)")
+        }
+    }
 }
