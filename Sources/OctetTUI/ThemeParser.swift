@@ -122,7 +122,7 @@ public struct ThemeParser {
     func parseColor(
         _ node: Node, field: String, _ palette: [String: TerminalColor], _ yaml: YAMLFields
     ) throws -> TerminalColor {
-        if let index = node.int {
+        if let index = yaml.integer(node) {
             guard (0...255).contains(index) else {
                 throw yaml.error(node, field, "palette index \(index) is not in 0...255")
             }

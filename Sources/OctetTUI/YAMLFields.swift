@@ -59,15 +59,24 @@ struct YAMLFields {
         return scalar.string
     }
 
+    /// The scalar's whole number as YAML 1.1 writes it (`17`, `0x11`, `0o21`, `1_000`), or nil.
+    /// Not through `Node.int` alone: Yams also reads base 60 there (`1:30` is 90) and traps when
+    /// that overflows `Int` (`999999999999999999:0`, reached by the theme fuzz target), so
+    /// base-60 text is not a number here.
+    func integer(_ node: Node) -> Int? {
+        guard let scalar = node.scalar, !scalar.string.contains(":") else { return nil }
+        return node.int
+    }
+
     func double(_ node: Node, _ field: String) throws -> Double {
-        guard node.scalar != nil, let value = node.float ?? node.int.map(Double.init) else {
+        guard node.scalar != nil, let value = node.float ?? integer(node).map(Double.init) else {
             throw error(node, field, "expected a number")
         }
         return value
     }
 
     func int(_ node: Node, _ field: String) throws -> Int {
-        guard node.scalar != nil, let value = node.int else {
+        guard node.scalar != nil, let value = integer(node) else {
             throw error(node, field, "expected a whole number")
         }
         return value

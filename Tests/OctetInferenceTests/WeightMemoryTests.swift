@@ -28,7 +28,7 @@ final class WeightMemoryTests: XCTestCase {
         XCTAssertThrowsError(try ModelWeights.checkMemory(for: huge, fileName: "h.gguf", physicalMemory: 16 << 30)) {
             XCTAssertEqual(
                 "\($0)",
-                "out of memory allocating the weights of h.gguf: 906.9 GB as INT8, more than this machine's 17.2 GB of memory")
+                "out of memory allocating the weights of h.gguf: 856.5 GB as INT8, more than this machine's 17.2 GB of memory")
         }
     }
 }

@@ -104,6 +104,19 @@ final class ThemeTests: XCTestCase {
         }
     }
 
+    /// A crash reached by the theme fuzz target: Yams reads `1:30` as a base-60 number and trapped when
+    /// one overflowed `Int`; such a colour is now just an unknown colour.
+    func testBase60ColourIndexesAreRejectedNotCrashing() throws {
+        for value in ["999999999999999999:0", "1:999999999999999999:30", "1:1:1:1:1:1:1:1:1:1:1", "1:30"] {
+            XCTAssertThrowsError(try ThemeParser().parse("elements:\n  text: { fg: \(value) }\n", file: "/x/t.yaml")) {
+                XCTAssertEqual("\($0)", "/x/t.yaml:2: elements.text.fg: unknown colour \"\(value)\" (#rrggbb, a name, default or 0-255)")
+            }
+        }
+        let theme = try ThemeParser().parse("elements:\n  text: { fg: 0x10, bg: 2_0 }\n", file: "/x/t.yaml")
+        XCTAssertEqual(theme.style(.text).foreground, .indexed(16))
+        XCTAssertEqual(theme.style(.text).background, .indexed(20))
+    }
+
     func testBrokenThemeFallsBackToDefaultWithAMessage() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("octet-themes-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
