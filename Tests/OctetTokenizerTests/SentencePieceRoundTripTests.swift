@@ -57,4 +57,38 @@ import OctetTokenizer
         #expect(Array(spm.decode(ids).utf8) == Array(text.utf8))
         #expect(ids.count < text.utf8.count)
     }
+
+    /// A GGUF file may hold any arrays: empty token texts of every type, duplicates, bad byte
+    /// token names, NaN and infinite scores, no unknown token. Encoding, decoding and streaming
+    /// (ids out of range included) never trap, and every id is in the vocabulary.
+    @Test func hostileVocabulariesNeverTrap() throws {
+        let vocabularies: [[(String, Float, Int)]] = [
+            [("", 0, 3)],
+            [("", 0, 1), ("a", 0, 1)],
+            [("", 0, 4), ("", 0, 3), ("", 0, 2), ("", 0, 6)],
+            [("<0xZZ>", 0, 6), ("<0x41>", .nan, 6), ("▁", .infinity, 1), ("▁", -.infinity, 1)],
+            [("a", 0, 2)],
+            [("▁▁▁", 1, 1), ("▁▁", 2, 1), ("▁", 0, 1), ("é", 0, 5), ("<s>", 0, 3), ("<s>", 0, 4)],
+            [("\u{0}", 0, 3), ("a\u{0}", 0, 4)],
+        ]
+        var rng = SplitMix64(state: 9)
+        for vocabulary in vocabularies {
+            for prefix in [true, false] {
+                let spm = try SentencePieceEncoder(
+                    tokens: vocabulary.map(\.0), scores: vocabulary.map(\.1),
+                    tokenTypes: vocabulary.map(\.2), addSpacePrefix: prefix)
+                for _ in 0..<200 {
+                    let text = Self.randomString(&rng) + "<s>a\u{0}é  "
+                    for special in [true, false] {
+                        let ids = spm.encode(text, parseSpecial: special)
+                        #expect(ids.allSatisfy { $0 >= 0 && $0 < vocabulary.count })
+                        _ = spm.decode(ids + [-1, Int.max, Int.min])
+                        var decoder = StreamingDecoder(tokenizer: spm, startsText: true)
+                        for id in ids + [-5, Int.max] { _ = decoder.append(id) }
+                        _ = decoder.finish()
+                    }
+                }
+            }
+        }
+    }
 }
