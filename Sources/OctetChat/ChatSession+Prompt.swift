@@ -54,7 +54,8 @@ extension ChatSession {
         let room = contextLength - prompt.tokens.count
         let request = GenerationRequest(
             prompt: prompt.tokens, maxTokens: max(0, min(sampling.maxTokens, room)),
-            sampling: sampling.parameters(seed: seed), stopStrings: template?.stop ?? [])
+            sampling: sampling.parameters(seed: seed), stopStrings: template?.stop ?? [],
+            continuesPrompt: false)
         return PreparedTurn(
             prompt: prompt, cached: backend.cachedPrefixLength(of: prompt.tokens), request: request,
             template: template?.name, sampling: sampling, seed: seed)

@@ -15,16 +15,22 @@ public struct GenerationRequest: Sendable, Equatable {
     public var stopStrings: [String]
     /// Keep going past the model's end-of-generation tokens (benchmarks, reference tests).
     public var ignoreEOS: Bool
+    /// Whether the generated text continues the prompt's text (`--raw` completion) rather
+    /// than starting a text of its own (a chat reply after the assistant's header). A reply's
+    /// first token loses the space a SentencePiece vocabulary writes before every text
+    /// (`▁Hello` → "Hello", see `StreamingDecoder`); byte-level BPE text is the same either way.
+    public var continuesPrompt: Bool
 
     public init(
         prompt: [TokenID], maxTokens: Int = 512, sampling: SamplingParameters = .greedy,
-        stopStrings: [String] = [], ignoreEOS: Bool = false
+        stopStrings: [String] = [], ignoreEOS: Bool = false, continuesPrompt: Bool = true
     ) {
         self.prompt = prompt
         self.maxTokens = maxTokens
         self.sampling = sampling
         self.stopStrings = stopStrings
         self.ignoreEOS = ignoreEOS
+        self.continuesPrompt = continuesPrompt
     }
 }
 

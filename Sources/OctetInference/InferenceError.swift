@@ -8,7 +8,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
     case badTensor(file: String, tensor: String, problem: String)
     /// A hyperparameter is missing or out of range.
     case badHyperparameter(file: String, key: String, problem: String)
-    /// The vocabulary is not byte-level BPE (SentencePiece `llama`, WordPiece ...).
+    /// The vocabulary is neither byte-level BPE (`gpt2`) nor SentencePiece (`llama`): WordPiece
+    /// (`bert`), Unigram (`t5`), RWKV ...
     case unsupportedTokenizer(file: String, model: String)
     /// The vocabulary arrays are inconsistent.
     case badTokenizer(file: String, problem: String)
@@ -36,7 +37,7 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
         case .badHyperparameter(let file, let key, let problem):
             return "\(file): \(key): \(problem)"
         case .unsupportedTokenizer(let file, let model):
-            return "\(file): tokenizer model \"\(model)\" is not supported (supported: gpt2, byte-level BPE)"
+            return "\(file): tokenizer model \"\(model)\" is not supported (supported: gpt2, byte-level BPE; llama, SentencePiece)"
         case .badTokenizer(let file, let problem):
             return "\(file): tokenizer: \(problem)"
         case .contextOverflow(let tokens, let n):

@@ -4,15 +4,15 @@
 /// matches, leftmost first and the longest at a position (Hugging Face's added-vocabulary
 /// Aho-Corasick uses LeftmostLongest). Neighbouring spaces are left alone.
 struct SpecialTokenMatcher: Sendable {
-    private struct Candidate: Sendable {
+    struct Candidate: Sendable {
         let bytes: [UInt8]
         let id: Int32
     }
 
     /// The candidates by their first byte, longest first.
-    private let byFirstByte: [[Candidate]]
+    let byFirstByte: [[Candidate]]
     /// Whether any candidate starts with the byte (a quick test for the scan).
-    private let startsWith: [Bool]
+    let startsWith: [Bool]
     let isEmpty: Bool
 
     /// Matches the tokens of `vocabulary` whose type is in `types` (empty texts never match).

@@ -38,9 +38,16 @@ public protocol Tokenizer: Sendable {
     func id(of token: String) -> TokenID?
     /// Whether `id` is a control token (`<|im_end|>`, ...).
     func isControl(_ id: TokenID) -> Bool
+    /// Whether encoding writes a space before each text (SentencePiece's dummy prefix,
+    /// `tokenizer.ggml.add_space_prefix`), so that the first token of a text carries a space
+    /// that is not part of the text (`▁Hello`). False for byte-level BPE.
+    var addSpacePrefix: Bool { get }
 }
 
 extension Tokenizer {
+    /// Byte-level BPE writes what the text has, nothing more.
+    public var addSpacePrefix: Bool { false }
+
     /// Encodes `text`, matching control tokens in it (the usual case for chat prompts).
     public func encode(_ text: String) -> [TokenID] { encode(text, parseSpecial: true) }
 }

@@ -1,20 +1,29 @@
 // MARK: - Vocabulary
 
-/// The token strings of a byte-level vocabulary with their types, the id of each string,
-/// and the raw bytes each token stands for (kept in one flat buffer: cheap to build).
+/// The token strings of a vocabulary with their types, the id of each string, and the raw
+/// bytes each token stands for (kept in one flat buffer: cheap to build).
 struct Vocabulary: Sendable {
+    /// How a vocabulary writes the bytes its normal tokens stand for.
+    enum Spelling: Sendable {
+        /// GPT-2's byte-to-unicode alphabet (`Ġ` = space): byte-level BPE.
+        case byteLevel
+        /// The text itself with U+2581 `▁` for a space; other bytes as `<0xHH>` byte tokens.
+        case sentencePiece
+    }
+
     let tokens: [String]
     let types: [UInt8]
     let idByToken: [String: Int]
     /// `bytes[byteStarts[id]..<byteStarts[id + 1]]` are the bytes of token `id`.
     let bytes: [UInt8]
     let byteStarts: [Int32]
-    /// The token of each single byte (its one-character byte-level string), or -1.
+    /// The token that spells each single byte, or -1: byte-level, its one-character string;
+    /// SentencePiece, its `<0xHH>` token, else the one-byte text (llama.cpp `byte_to_token`).
     let idForByte: [Int32]
     /// The first token of type "unknown", used for bytes the vocabulary cannot spell.
     let unknownID: Int32?
 
-    init(tokens: [String], tokenTypes: [Int]) throws {
+    init(tokens: [String], tokenTypes: [Int], spelling: Spelling = .byteLevel) throws {
         guard !tokens.isEmpty else { throw TokenizerError.invalidVocabulary("no tokens") }
         guard tokenTypes.count == tokens.count else {
             throw TokenizerError.invalidVocabulary(
@@ -33,26 +42,44 @@ struct Vocabulary: Sendable {
         // A later duplicate wins, as in llama.cpp's `token_to_id`.
         for (id, token) in tokens.enumerated() { idByToken[token] = id }
         self.idByToken = idByToken
-        (bytes, byteStarts) = Self.tokenBytes(tokens, types)
-        var idForByte = [Int32](repeating: -1, count: 256)
-        for byte in 0..<256 {
-            let text = String(Unicode.Scalar(ByteLevel.scalarForByte[byte])!)
-            if let id = idByToken[text] { idForByte[byte] = Int32(id) }
-        }
-        self.idForByte = idForByte
+        (bytes, byteStarts) = Self.tokenBytes(tokens, types, spelling)
+        idForByte = Self.byteTokens(idByToken, spelling)
         unknownID = types.firstIndex(of: UInt8(TokenType.unknown.rawValue)).map { Int32($0) }
     }
 
-    /// The bytes of every token: byte-level decoded for normal tokens, the UTF-8 text for
-    /// control, user-defined, unknown and unused ones, one byte for `<0xHH>` byte tokens.
-    private static func tokenBytes(_ tokens: [String], _ types: [UInt8]) -> ([UInt8], [Int32]) {
+    private static func byteTokens(_ idByToken: [String: Int], _ spelling: Spelling) -> [Int32] {
+        let hex = Array("0123456789ABCDEF")
+        return (0..<256).map { byte -> Int32 in
+            switch spelling {
+            case .byteLevel:
+                return idByToken[String(Unicode.Scalar(ByteLevel.scalarForByte[byte])!)]
+                    .map(Int32.init) ?? -1
+            case .sentencePiece:
+                let token = "<0x\(hex[byte >> 4])\(hex[byte & 15])>"
+                let single = byte < 0x80 ? idByToken[String(Unicode.Scalar(UInt8(byte)))] : nil
+                return (idByToken[token] ?? single).map(Int32.init) ?? -1
+            }
+        }
+    }
+
+    /// The bytes of every token. Byte-level: normal tokens decoded from the alphabet, the UTF-8
+    /// text for control, user-defined, unknown and unused ones. SentencePiece, as llama.cpp's
+    /// `token_to_piece`: normal tokens with `▁` made a space, control, unknown and user-defined
+    /// ones as their text, unused and undefined ones as nothing. Both: one byte for `<0xHH>`.
+    private static func tokenBytes(_ tokens: [String], _ types: [UInt8], _ spelling: Spelling)
+        -> ([UInt8], [Int32]) {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(tokens.count * 8)
         var starts: [Int32] = []
         starts.reserveCapacity(tokens.count + 1)
         for (id, token) in tokens.enumerated() {
             starts.append(Int32(bytes.count))
-            switch TokenType(rawValue: Int(types[id])) {
+            let type = TokenType(rawValue: Int(types[id]))
+            if spelling == .sentencePiece, type != .byte {
+                appendSentencePieceBytes(token, type, to: &bytes)
+                continue
+            }
+            switch type {
             case .normal?, .undefined?:
                 ByteLevel.decode(token, into: &bytes)
             case .byte?:
@@ -65,6 +92,18 @@ struct Vocabulary: Sendable {
         }
         starts.append(Int32(bytes.count))
         return (bytes, starts)
+    }
+
+    private static func appendSentencePieceBytes(_ token: String, _ type: TokenType?,
+                                                 to bytes: inout [UInt8]) {
+        switch type {
+        case .normal?:
+            SentencePiece.unescape(token.utf8, into: &bytes)
+        case .control?, .unknown?, .userDefined?:
+            bytes.append(contentsOf: token.utf8)
+        default:
+            break
+        }
     }
 
     /// The byte of a `<0xHH>` token.

@@ -42,6 +42,7 @@ final class ChatSessionTests: XCTestCase {
         let expected = "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face"
             + "<|im_end|>\n<|im_start|>user\nCapital of France?<|im_end|>\n<|im_start|>assistant\n"
         XCTAssertEqual(backend.requests[0].prompt, backend.tokenize(expected))
+        XCTAssertFalse(backend.requests[0].continuesPrompt, "a reply is a text of its own")
     }
 
     func testEachTurnPrefillsOnlyItsNewTokens() async throws {

@@ -15,10 +15,12 @@ import OctetTokenizer
 ///
 /// Text comes through a `StreamingDecoder`, so half a UTF-8 character is never emitted
 /// (STYLE.md H7); control tokens (`<|im_end|>` under `ignoreEOS`) add no text; text that
-/// may begin a stop string is held back. The end-of-generation token that stops a reply is
-/// not reported; the token that completes a stop string is (its text before the stop
-/// string is). An incomplete character left at the end (a reply cut mid-character) is
-/// dropped. Not thread-safe: one thread drives it, and nothing else uses the model meanwhile.
+/// may begin a stop string is held back. A chat reply (`request.continuesPrompt` false)
+/// starts a text of its own: a SentencePiece space prefix on its first token is dropped.
+/// The end-of-generation token that stops a reply is not reported; the token that completes
+/// a stop string is (its text before the stop string is). An incomplete character left at
+/// the end (a reply cut mid-character) is dropped. Not thread-safe: one thread drives it,
+/// and nothing else uses the model meanwhile.
 ///
 /// Anchor: mlx-swift-examples `Libraries/MLXLMCommon/Evaluate.swift` `TokenIterator`.
 public final class TokenIterator: Sequence, IteratorProtocol {
@@ -63,7 +65,7 @@ public final class TokenIterator: Sequence, IteratorProtocol {
         self.endOfGeneration = endOfGeneration
         self.sampler = sampler
         self.cancellation = cancellation
-        decoder = StreamingDecoder(tokenizer: tokenizer)
+        decoder = StreamingDecoder(tokenizer: tokenizer, startsText: !request.continuesPrompt)
         stopMatcher = StopStringMatcher(request.stopStrings)
     }
 

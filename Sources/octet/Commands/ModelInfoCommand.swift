@@ -44,7 +44,7 @@ struct ModelInfoCommand: ParsableCommand {
             ("context", "\(c.contextLength) tokens"),
             ("rope", "base \(number(c.ropeBase)), scale \(number(c.ropeScale))"),
             ("rms norm eps", "\(c.normEpsilon)"),
-            ("vocabulary", "\(c.vocabularySize) (byte-level BPE)"),
+            ("vocabulary", "\(c.vocabularySize) (\(t.kind))"),
             ("output", c.tiedEmbeddings ? "tied to the token embedding" : "separate output.weight"),
             ("tensor types", tensorTypes(file)),
             ("special tokens", specialTokens(t)),
