@@ -84,6 +84,9 @@ extension ModelWeights {
         -> ModelWeights
     {
         try checkMemory(for: c, fileName: file.name)
+        // Every matrix is checked before the arena is allocated: a small broken file whose
+        // header claims a huge model is refused without reserving gigabytes first.
+        try WeightLoader.checkMatrices(matrixTensors(c), in: file)
         let arena = try WeightArena(byteCount: arenaBytes(c))
         var loader = WeightLoader(file: file, arena: arena, releasesPages: releasingPages)
         let embedding = try loader.matrix(TensorName.tokenEmbedding, rows: c.vocabularySize, cols: c.embeddingDim)
@@ -117,26 +120,32 @@ extension ModelWeights {
 // MARK: - Memory
 
 extension ModelWeights {
-    /// The (rows, cols) of every INT8 matrix of a model shaped like `c`.
-    static func matrixShapes(_ c: ModelConfig) -> [(rows: Int, cols: Int)] {
-        var shapes = [(c.vocabularySize, c.embeddingDim)]
-        if !c.tiedEmbeddings { shapes.append((c.vocabularySize, c.embeddingDim)) }
-        let layer = [(c.queryDim, c.embeddingDim), (c.kvDim, c.embeddingDim), (c.kvDim, c.embeddingDim),
-                     (c.embeddingDim, c.queryDim), (c.feedForwardDim, c.embeddingDim),
-                     (c.feedForwardDim, c.embeddingDim), (c.embeddingDim, c.feedForwardDim)]
-        for _ in 0 ..< c.layerCount { shapes += layer }
-        return shapes
+    /// The tensor name and (rows, cols) of every INT8 matrix of a model shaped like `c`.
+    static func matrixTensors(_ c: ModelConfig) -> [(name: String, rows: Int, cols: Int)] {
+        var all = [(TensorName.tokenEmbedding, c.vocabularySize, c.embeddingDim)]
+        if !c.tiedEmbeddings { all.append((TensorName.output, c.vocabularySize, c.embeddingDim)) }
+        for i in 0 ..< c.layerCount {
+            all += [(TensorName.attentionQuery(i), c.queryDim, c.embeddingDim),
+                    (TensorName.attentionKey(i), c.kvDim, c.embeddingDim),
+                    (TensorName.attentionValue(i), c.kvDim, c.embeddingDim),
+                    (TensorName.attentionOutput(i), c.embeddingDim, c.queryDim),
+                    (TensorName.feedForwardGate(i), c.feedForwardDim, c.embeddingDim),
+                    (TensorName.feedForwardUp(i), c.feedForwardDim, c.embeddingDim),
+                    (TensorName.feedForwardDown(i), c.embeddingDim, c.feedForwardDim)]
+        }
+        return all
     }
 
     /// Bytes of the INT8 matrices of `c`, in floating point so that a header with lying
     /// sizes cannot overflow: one byte per weight plus an f16 scale per 32 (`QuantizedMatrix`).
     static func plannedBytes(_ c: ModelConfig) -> Double {
-        matrixShapes(c).reduce(0) { $0 + Double($1.rows) * Double($1.cols) * (1 + 2.0 / 32) }
+        matrixTensors(c).reduce(0) { $0 + Double($1.rows) * Double($1.cols) * (1 + 2.0 / 32) }
     }
 
-    /// Bytes the arena takes for `c` (see `WeightArena.bytes`); only after `checkMemory`.
+    /// Bytes the arena takes for `c` (see `WeightArena.bytes`); only after `checkMemory` and
+    /// `WeightLoader.checkMatrices` (the file then holds tensors of these shapes).
     static func arenaBytes(_ c: ModelConfig) -> Int {
-        matrixShapes(c).reduce(0) { $0 + WeightArena.bytes(rows: $1.rows, cols: $1.cols) }
+        matrixTensors(c).reduce(0) { $0 + WeightArena.bytes(rows: $1.rows, cols: $1.cols) }
     }
 
     /// Refuses, before allocating anything, a model whose INT8 weights alone need more than
@@ -168,8 +177,22 @@ struct WeightLoader {
         self.releasesPages = releasesPages
     }
 
+    /// Checks that `file` has each matrix, with its shape and a type that can be requantized.
+    static func checkMatrices(_ matrices: [(name: String, rows: Int, cols: Int)], in file: GGUFFile) throws {
+        for m in matrices {
+            let t = try tensor(m.name, dimensions: [m.cols, m.rows], in: file)
+            guard QuantizedMatrix.canLoad(t.type) else {
+                throw InferenceError.unsupportedTensorType(file: file.name, tensor: m.name, type: t.type.description)
+            }
+        }
+    }
+
     /// The tensor `name`, checked to be present and to have ggml shape `dimensions`.
     func tensor(_ name: String, dimensions: [Int]) throws -> GGUFTensorInfo {
+        try Self.tensor(name, dimensions: dimensions, in: file)
+    }
+
+    static func tensor(_ name: String, dimensions: [Int], in file: GGUFFile) throws -> GGUFTensorInfo {
         guard let t = file.tensor(named: name) else {
             throw InferenceError.badTensor(file: file.name, tensor: name, problem: "missing")
         }

@@ -1,0 +1,28 @@
+import Foundation
+import OctetGGUF
+import XCTest
+@testable import OctetInference
+
+/// Inputs the `gguf-model` fuzz target found (Fuzz/Targets/gguf-model.swift), kept as tests.
+final class FuzzRegressionTests: XCTestCase {
+    private func fuzzFile(_ name: String) throws -> GGUFFile {
+        let url = try XCTUnwrap(Bundle.module.url(
+            forResource: name, withExtension: "gguf", subdirectory: "Resources/fuzz"))
+        return try GGUFFile(bytes: [UInt8](try Data(contentsOf: url)), name: "fuzz-model.gguf")
+    }
+
+    /// A 76 KB file whose header claims a model of 10 GB of INT8 weights (under this machine's
+    /// memory, so the memory check let it through): it reserved the 10 GB arena before finding
+    /// that the tensors are missing. The matrices are now checked first.
+    func testASmallFileClaimingAHugeModelIsRefusedBeforeAllocating() throws {
+        let file = try fuzzFile("oom-huge-model")
+        let config = try ModelConfig(file: file)
+        XCTAssertGreaterThan(ModelWeights.plannedBytes(config), 1e9, "the header claims gigabytes")
+        XCTAssertThrowsError(try WeightLoader.checkMatrices(ModelWeights.matrixTensors(config), in: file)) {
+            XCTAssertTrue("\($0)".hasPrefix("fuzz-model.gguf: "), "\($0)")
+        }
+        XCTAssertThrowsError(try LanguageModel.load(file: file, threads: 1)) {
+            XCTAssertTrue("\($0)".hasPrefix("fuzz-model.gguf: "), "\($0)")
+        }
+    }
+}
