@@ -10,7 +10,11 @@ extension RunCommand {
     /// Without `--raw`: the prompt template, the system prompt and the model's chat format
     /// are applied by a `ChatSession`, exactly as the chat screen would send the message.
     /// Sampling: the defaults, then the template's, then what the command line gives.
-    func runChat(_ text: String, stop: CancellationFlag, output: RunOutput) async throws {
+    /// With `--resume`, the saved KV cache of the conversation's prefix is restored first.
+    /// - Returns: with `--save`/`--resume`, the saving of the KV cache, for the caller to run
+    ///   once the reply is printed.
+    func runChat(_ text: String, stop: CancellationFlag, output: RunOutput) async throws
+        -> (() async -> Void)? {
         let template = try templates.loadTemplate()
         let variables = try templates.variableValues()
         let conversation = try conversationForTurn(template: template)
@@ -28,6 +32,12 @@ extension RunCommand {
             conversation: history?.conversation ?? conversation.value, template: template,
             library: TemplateOptions.library(),
             variables: variables)
+        let prefixes = history.flatMap {
+            SavedPrefixes(databasePath: $0.database.path, modelHash: $0.modelHash, log: TemplateOptions.warn)
+        }
+        if resume != nil, let prefixes, let tokens = try? await session.preview(text).tokens {
+            prefixes.restore(longestPrefixOf: tokens, into: local)
+        }
         for await event in await session.send(text) {
             try history?.record(event)
             switch event {
@@ -39,6 +49,12 @@ extension RunCommand {
         }
         // The chat format is known only once the model is loaded.
         if let history { try history.database.updateSettings(of: await session.conversation) }
+        guard let prefixes else { return nil }
+        return {
+            // The conversation as the next turn renders it (the reply included).
+            guard let tokens = try? await session.preview().tokens else { return }
+            await prefixes.save(from: local, sharedWith: tokens)
+        }
     }
 
     /// The conversation this turn belongs to, with its settings for the turn: a new one, or
