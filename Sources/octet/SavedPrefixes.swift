@@ -62,6 +62,8 @@ struct SavedPrefixes: Sendable {
             do {
                 try context.restoreState(hit.payload)
                 return hit.tokenCount
+            } catch InferenceError.contextOverflow {
+                return 0  // a sound state, for a larger context (`--ctx`)
             } catch {
                 // Of this model's hash, yet refused: another engine's layout; never of use.
                 log("a saved KV cache was refused and deleted: \(error)")
