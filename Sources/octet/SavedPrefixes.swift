@@ -111,9 +111,13 @@ struct SavedPrefixes: Sendable {
         }
     }
 
-    /// `snapshot`, then `write`.
-    func save(from backend: LocalBackend, sharedWith tokens: [Int]) async {
-        guard let snapshot = await snapshot(of: backend, sharedWith: tokens) else { return }
+    /// `snapshot` of what `backend`'s cache shares with the conversation of `session` as its
+    /// next turn will render it (the last reply included), then `write`. `session` must not
+    /// wait for the engine: an idle one, or one over a backend that does not ask it.
+    func save(from backend: LocalBackend, renderedBy session: ChatSession) async {
+        guard let tokens = try? await session.preview().tokens,
+            let snapshot = await snapshot(of: backend, sharedWith: tokens)
+        else { return }
         write(snapshot)
     }
 }

@@ -150,8 +150,7 @@ final class LocalChatServices: ChatServices, @unchecked Sendable {
                 backend: PreviewBackend(engine.backend), format: engine.format,
                 bos: engine.backend.textBOS, eos: engine.backend.textEOS,
                 conversation: conversation, library: await engine.session.library)
-            guard let tokens = try? await renderer.preview().tokens else { return }
-            await prefixes.save(from: engine.backend, sharedWith: tokens)
+            await prefixes.save(from: engine.backend, renderedBy: renderer)
         }
     }
 

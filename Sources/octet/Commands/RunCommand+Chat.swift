@@ -32,12 +32,7 @@ extension RunCommand {
             conversation: history?.conversation ?? conversation.value, template: template,
             library: TemplateOptions.library(),
             variables: variables)
-        let prefixes = history.flatMap {
-            SavedPrefixes(databasePath: $0.database.path, modelHash: $0.modelHash, log: TemplateOptions.warn)
-        }
-        if resume != nil, let prefixes, let tokens = try? await session.preview(text).tokens {
-            prefixes.restore(longestPrefixOf: tokens, into: local)
-        }
+        let prefixes = await savedPrefixes(history, restoringFor: text, in: session, into: local)
         for await event in await session.send(text) {
             try history?.record(event)
             switch event {
@@ -49,12 +44,22 @@ extension RunCommand {
         }
         // The chat format is known only once the model is loaded.
         if let history { try history.database.updateSettings(of: await session.conversation) }
-        guard let prefixes else { return nil }
-        return {
-            // The conversation as the next turn renders it (the reply included).
-            guard let tokens = try? await session.preview().tokens else { return }
-            await prefixes.save(from: local, sharedWith: tokens)
+        return prefixes.map { prefixes in { await prefixes.save(from: local, renderedBy: session) } }
+    }
+
+    /// The saved KV caches beside the database of `history`; with `--resume`, the state of the
+    /// longest saved prefix of the prompt that `text` makes is restored into `local` first.
+    private func savedPrefixes(
+        _ history: RunHistory?, restoringFor text: String, in session: ChatSession, into local: LocalBackend
+    ) async -> SavedPrefixes? {
+        guard let history,
+            let prefixes = SavedPrefixes(
+                databasePath: history.database.path, modelHash: history.modelHash, log: TemplateOptions.warn)
+        else { return nil }
+        if resume != nil, let tokens = try? await session.preview(text).tokens {
+            prefixes.restore(longestPrefixOf: tokens, into: local)
         }
+        return prefixes
     }
 
     /// The conversation this turn belongs to, with its settings for the turn: a new one, or
