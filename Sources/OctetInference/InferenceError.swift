@@ -23,6 +23,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
     case outOfMemory(what: String)
     /// A sampling parameter out of its range.
     case badSamplingParameter(name: String, value: String, expected: String)
+    /// A saved KV cache (`ModelContext.restoreState`) that is not one of this model's.
+    case badState(problem: String)
     /// A generation request that cannot run (an empty prompt, a negative token budget).
     case badRequest(problem: String)
 
@@ -50,6 +52,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
             return "out of memory allocating \(what)"
         case .badSamplingParameter(let name, let value, let expected):
             return "\(name) \(value) is out of range (expected \(expected))"
+        case .badState(let problem):
+            return "saved KV cache: \(problem)"
         case .badRequest(let problem):
             return problem
         }

@@ -21,6 +21,8 @@ public final class ModelContext: LogitsSource, @unchecked Sendable {
     public static let batchCapacity = 512
 
     private let cache: KVCache
+    /// (layerCount) the kernels' view of each layer of the cache (for `exportState`).
+    var cacheLayers: UnsafeMutablePointer<oct_kv_layer> { cache.layers }
     private let state: RunState
     /// Whether `state.logits` holds the logits after the last cached token.
     private var logitsAreCurrent = false
@@ -34,6 +36,14 @@ public final class ModelContext: LogitsSource, @unchecked Sendable {
             cacheCapacity: cache.capacity, threads: model.threadCount)
         cachedTokens = []
         cachedTokens.reserveCapacity(contextLength)
+    }
+
+    /// Says the cache now holds `tokens` (its keys and values written by `restoreState`);
+    /// their logits are computed when asked for.
+    func replaceCachedTokens(with tokens: [TokenID]) {
+        cachedTokens.removeAll(keepingCapacity: true)
+        cachedTokens.append(contentsOf: tokens)
+        logitsAreCurrent = false
     }
 
     /// Forgets the cache from `count` on (positions are simply overwritten later).

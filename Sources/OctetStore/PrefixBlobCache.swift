@@ -60,7 +60,7 @@ public struct PrefixBlobCache: Sendable {
     /// Opens (creating, mode 0700) the cache folder.
     /// - Parameters:
     ///   - format: the engine's serialization name (e.g. `octet-kv-1`).
-    ///   - capacity: the most bytes kept; 2 GiB by default.
+    ///   - capacity: the most bytes kept; 2 GiB by default (Octet itself asks for 1 GiB).
     /// - Throws: `StoreError.io` or `.readOnly` naming the folder.
     public init(directory: String, format: String, capacity: Int64 = 2 << 30) throws {
         try self.init(directory: directory, format: format, capacity: capacity, clock: { Date() })
@@ -168,6 +168,31 @@ public struct PrefixBlobCache: Sendable {
     /// The bytes the blob files take.
     public func totalSize() throws -> Int64 {
         try entries().reduce(0) { $0 + $1.size }
+    }
+
+    /// Deletes the blob of exactly `tokens`, if there is one (a state the engine refused).
+    public func remove(modelHash: String, tokens: [Int]) throws {
+        let key = try BlobKey(modelHash: modelHash, tokens: tokens, format: format)
+        try? FileManager.default.removeItem(atPath: path(of: key.fileName))
+    }
+
+    /// Deletes the blobs of this model whose tokens are a shorter prefix of `tokens`: once the
+    /// state after a conversation's latest turn is saved, those of its earlier turns are of no
+    /// more use (a resume looks up the longest prefix). Blobs of conversations that went
+    /// another way are not prefixes and stay.
+    /// - Returns: how many were deleted.
+    @discardableResult
+    public func removeShorterPrefixes(of tokens: [Int], modelHash: String) throws -> Int {
+        var removed = 0
+        for entry in try entries()
+        where entry.modelHash == modelHash && entry.tokenCount < tokens.count {
+            let key = try BlobKey(
+                modelHash: modelHash, tokens: Array(tokens.prefix(entry.tokenCount)), format: format)
+            guard key.fileName == entry.fileName else { continue }
+            try? FileManager.default.removeItem(atPath: path(of: entry.fileName))
+            removed += 1
+        }
+        return removed
     }
 
     /// Deletes the blobs of every model but `modelHash` (after the model file changed).

@@ -106,7 +106,10 @@ final class ChatScreenTmuxTests: XCTestCase {
     func testRealModelScenario() throws {
         let octet = try OctetProcess.binary
         let db = Self.temporaryPath("octet.sqlite")
-        defer { try? FileManager.default.removeItem(atPath: db) }
+        defer {
+            try? FileManager.default.removeItem(atPath: db)
+            try? FileManager.default.removeItem(atPath: db + ".kvcache")
+        }
         // The test run's own data folder and a config folder of this test: the draft file and
         // config.yaml of the user are never touched. The config bounds the replies (a fixed
         // seed, 200 tokens: long enough to be stopped mid-way) so the run takes seconds.
@@ -120,6 +123,10 @@ final class ChatScreenTmuxTests: XCTestCase {
             environment: ["TERM": "xterm-256color", "XDG_CONFIG_HOME": config,
                           "XDG_DATA_HOME": OctetProcess.sandboxEnvironment["XDG_DATA_HOME"]!],
             replyTimeout: 120)
+        // The KV cache was saved beside the database after the replies (the newest state of
+        // the conversation replaces the older ones; the last may not be written before /quit).
+        let saved = (try? FileManager.default.contentsOfDirectory(atPath: db + ".kvcache")) ?? []
+        XCTAssertFalse(saved.filter { $0.hasSuffix(".blob") }.isEmpty, "no saved KV cache in \(db).kvcache")
     }
 
     // MARK: - Terminals and colour

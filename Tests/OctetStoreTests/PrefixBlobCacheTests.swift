@@ -130,6 +130,35 @@ final class PrefixBlobCacheTests: XCTestCase {
         XCTAssertEqual(try cache.entries().map(\.modelHash), [model])
     }
 
+    func testShorterPrefixesOfANewerStateCanBeRemoved() throws {
+        // Given the states after two turns of a conversation, one of a conversation that went
+        // another way after the first turn, and one of another model
+        let cache = try makeCache()
+        try cache.save(bytes(10, 1), modelHash: model, tokens: [1, 2])
+        try cache.save(bytes(10, 2), modelHash: model, tokens: [1, 2, 3, 4])
+        try cache.save(bytes(10, 3), modelHash: model, tokens: [1, 2, 9])
+        try cache.save(bytes(10, 4), modelHash: otherModel, tokens: [1, 2])
+        // When the state after its third turn is saved and the shorter prefixes removed
+        try cache.save(bytes(10, 5), modelHash: model, tokens: [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(try cache.removeShorterPrefixes(of: [1, 2, 3, 4, 5, 6], modelHash: model), 2)
+        // Then only the latest state of the conversation, and the others, remain
+        XCTAssertEqual(
+            Set(try cache.entries().map { "\($0.modelHash.prefix(2)) \($0.tokenCount)" }),
+            ["ab 6", "ab 3", "cd 2"])
+        XCTAssertEqual(try cache.load(modelHash: model, tokens: [1, 2, 3, 4, 5, 6, 7])?.tokenCount, 6)
+        XCTAssertEqual(try cache.load(modelHash: model, tokens: [1, 2, 9, 7])?.tokenCount, 3)
+        XCTAssertNil(try cache.load(modelHash: model, tokens: [1, 2, 3, 4]))
+    }
+
+    func testOneBlobCanBeRemoved() throws {
+        let cache = try makeCache()
+        try cache.save(bytes(10, 1), modelHash: model, tokens: [1, 2])
+        try cache.save(bytes(10, 2), modelHash: model, tokens: [1])
+        try cache.remove(modelHash: model, tokens: [1, 2])
+        try cache.remove(modelHash: model, tokens: [7])
+        XCTAssertEqual(try cache.entries().map(\.tokenCount), [1])
+    }
+
     func testAbandonedTemporaryFilesAreCleanedUp() throws {
         let clock = Clock()
         let cache = try makeCache(clock: clock)

@@ -48,6 +48,22 @@ public final class Generator: @unchecked Sendable {
         return model.cachedPrefixLength(of: tokens)
     }
 
+    /// Runs `body` while no generation drives the model, waiting for a running one to end:
+    /// the place to save or restore its KV cache (`ModelContext.exportState`). Blocks the
+    /// calling thread meanwhile.
+    public func whenIdle<T>(_ body: () throws -> T) rethrows -> T {
+        modelLock.lock()
+        defer { modelLock.unlock() }
+        return try body()
+    }
+
+    /// `whenIdle` without the wait: nil, and `body` not run, while a generation runs.
+    public func ifIdle<T>(_ body: () throws -> T) rethrows -> T? {
+        guard modelLock.try() else { return nil }
+        defer { modelLock.unlock() }
+        return try body()
+    }
+
     // MARK: - Synchronous
 
     /// The events of `request`, one `next()` at a time, on the caller's thread.

@@ -20,15 +20,23 @@ extension LocalChatServices {
     }
 
     /// A new message is committed at once; a reply already stored is overwritten: its text
-    /// while it streams, then its text and what produced it once it has a stop reason.
+    /// while it streams, then its text and what produced it once it has a stop reason. Once
+    /// a finished reply is stored, the engine's KV cache is saved (in the background).
     func saveMessage(_ message: Message, conversationID: Int64) async throws -> Message {
-        guard let id = message.id else { return try database.appendMessage(message, to: conversationID) }
-        guard message.complete || message.generation?.stopReason != nil else {
-            try database.updateReply(id, content: message.content)
-            return message
+        let finished = message.complete || message.generation?.stopReason != nil
+        let stored: Message
+        if let id = message.id {
+            guard finished else {
+                try database.updateReply(id, content: message.content)
+                return message
+            }
+            stored = try database.finishReply(
+                id, content: message.content, generation: message.generation, complete: message.complete)
+        } else {
+            stored = try database.appendMessage(message, to: conversationID)
         }
-        return try database.finishReply(
-            id, content: message.content, generation: message.generation, complete: message.complete)
+        if finished, message.role == .assistant { saveKVCache() }
+        return stored
     }
 
     func deleteMessage(id: Int64, conversationID: Int64) async throws {

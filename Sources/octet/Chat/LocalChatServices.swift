@@ -17,6 +17,8 @@ final class LocalChatServices: ChatServices, @unchecked Sendable {
         let session: ChatSession
         let format: ChatFormat
         let name: String
+        /// The saved KV caches beside the database (nil when the model's hash is unknown).
+        let prefixes: SavedPrefixes?
     }
 
     let database: AppDatabase
@@ -41,7 +43,11 @@ final class LocalChatServices: ChatServices, @unchecked Sendable {
             let session = ChatSession(
                 backend: backend, format: format, bos: backend.textBOS, eos: backend.textEOS,
                 library: library)
-            return Engine(backend: backend, session: session, format: format, name: model.fileName)
+            // Silent: the screen is not the place for a cache's trouble, which is only a miss.
+            let prefixes = SavedPrefixes(databasePath: database.path, modelHash: hash, log: { _ in })
+            return Engine(
+                backend: backend, session: session, format: format, name: model.fileName,
+                prefixes: prefixes)
         }
     }
 
@@ -71,7 +77,7 @@ final class LocalChatServices: ChatServices, @unchecked Sendable {
         let task = Task { [loading] in
             do {
                 let engine = try await loading.value
-                for await event in try await Self.reply(to: conversation, in: engine.session) {
+                for await event in try await Self.reply(to: conversation, in: engine) {
                     continuation.yield(event)
                 }
             } catch is CancellationError {
@@ -99,9 +105,11 @@ final class LocalChatServices: ChatServices, @unchecked Sendable {
     /// starts the reply. When the session already holds the same earlier messages (the usual
     /// case: the previous turn), only the new message is sent, so the prompt's prefix and the
     /// engine's cache stay put; otherwise (resume, /edit, another conversation) the session
-    /// takes the whole conversation.
-    static func reply(to conversation: Conversation, in session: ChatSession) async throws
+    /// takes the whole conversation, and the engine's cache the saved state of its longest
+    /// saved prefix (a resumed conversation is not read again).
+    static func reply(to conversation: Conversation, in engine: Engine) async throws
         -> AsyncStream<ChatEvent> {
+        let session = engine.session
         guard let last = conversation.messages.last, last.role == .user else {
             throw ChatError.nothingToRetry
         }
@@ -112,6 +120,9 @@ final class LocalChatServices: ChatServices, @unchecked Sendable {
             && current.messages.map(\.content) == earlier.map(\.content)
         guard continues else {
             await session.replaceConversation(conversation)
+            if let prefixes = engine.prefixes, let tokens = try? await session.preview().tokens {
+                prefixes.restore(longestPrefixOf: tokens, into: engine.backend)
+            }
             return await session.retry()
         }
         if await session.template?.name != conversation.template {
@@ -124,6 +135,23 @@ final class LocalChatServices: ChatServices, @unchecked Sendable {
         }
         await session.setSampling(conversation.sampling)
         return await session.send(last.content)
+    }
+
+    /// Saves, in the background, the engine's KV cache of the session's conversation as its
+    /// next turn will render it: called once a reply is stored. The prompt is rendered by a
+    /// session that does not ask the engine (which would wait for a reply being generated),
+    /// and the cache is copied only while no reply is generated.
+    func saveKVCache() {
+        let loading = self.loading
+        Task.detached(priority: .utility) {
+            guard let engine = try? await loading.value, let prefixes = engine.prefixes else { return }
+            let conversation = await engine.session.conversation
+            let renderer = ChatSession(
+                backend: PreviewBackend(engine.backend), format: engine.format,
+                bos: engine.backend.textBOS, eos: engine.backend.textEOS,
+                conversation: conversation, library: await engine.session.library)
+            await prefixes.save(from: engine.backend, renderedBy: renderer)
+        }
     }
 
     // MARK: - Templates and export
@@ -159,7 +187,7 @@ final class LocalChatServices: ChatServices, @unchecked Sendable {
 
 /// The engine as F2's preview sees it: it tokenizes but never generates, and does not ask
 /// the KV cache (which would wait for a reply being generated).
-private final class PreviewBackend: ChatBackend, @unchecked Sendable {
+final class PreviewBackend: ChatBackend, @unchecked Sendable {
     let engine: LocalBackend
     init(_ engine: LocalBackend) { self.engine = engine }
     var modelName: String { engine.modelName }

@@ -10,7 +10,11 @@ extension RunCommand {
     /// Without `--raw`: the prompt template, the system prompt and the model's chat format
     /// are applied by a `ChatSession`, exactly as the chat screen would send the message.
     /// Sampling: the defaults, then the template's, then what the command line gives.
-    func runChat(_ text: String, stop: CancellationFlag, output: RunOutput) async throws {
+    /// With `--resume`, the saved KV cache of the conversation's prefix is restored first.
+    /// - Returns: with `--save`/`--resume`, the saving of the KV cache, for the caller to run
+    ///   once the reply is printed.
+    func runChat(_ text: String, stop: CancellationFlag, output: RunOutput) async throws
+        -> (() async -> Void)? {
         let template = try templates.loadTemplate()
         let variables = try templates.variableValues()
         let conversation = try conversationForTurn(template: template)
@@ -28,6 +32,7 @@ extension RunCommand {
             conversation: history?.conversation ?? conversation.value, template: template,
             library: TemplateOptions.library(),
             variables: variables)
+        let prefixes = await savedPrefixes(history, restoringFor: text, in: session, into: local)
         for await event in await session.send(text) {
             try history?.record(event)
             switch event {
@@ -39,6 +44,22 @@ extension RunCommand {
         }
         // The chat format is known only once the model is loaded.
         if let history { try history.database.updateSettings(of: await session.conversation) }
+        return prefixes.map { prefixes in { await prefixes.save(from: local, renderedBy: session) } }
+    }
+
+    /// The saved KV caches beside the database of `history`; with `--resume`, the state of the
+    /// longest saved prefix of the prompt that `text` makes is restored into `local` first.
+    private func savedPrefixes(
+        _ history: RunHistory?, restoringFor text: String, in session: ChatSession, into local: LocalBackend
+    ) async -> SavedPrefixes? {
+        guard let history,
+            let prefixes = SavedPrefixes(
+                databasePath: history.database.path, modelHash: history.modelHash, log: TemplateOptions.warn)
+        else { return nil }
+        if resume != nil, let tokens = try? await session.preview(text).tokens {
+            prefixes.restore(longestPrefixOf: tokens, into: local)
+        }
+        return prefixes
     }
 
     /// The conversation this turn belongs to, with its settings for the turn: a new one, or

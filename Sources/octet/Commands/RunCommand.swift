@@ -52,12 +52,15 @@ struct RunCommand: AsyncParsableCommand {
         defer { interrupt.restore() }
         let text = try PromptInput.read(prompt)
         let output = RunOutput(json: json)
+        var saveCache: (() async -> Void)?
         if raw {
             try await runRaw(text, stop: stop, output: output)
         } else {
-            try await runChat(text, stop: stop, output: output)
+            saveCache = try await runChat(text, stop: stop, output: output)
         }
         try output.finish()
+        // After the reply is stored and printed: it never waits for the KV cache's file.
+        await saveCache?()
     }
 
     /// `--raw`: the text as is, straight to the generator.

@@ -11,7 +11,8 @@ final class RunHistory {
     /// The conversation as stored before this turn (the session appends the new message).
     let conversation: Conversation
     private let conversationID: Int64
-    private let modelHash: String?
+    /// SHA-256 of the model file (nil when it cannot be read).
+    let modelHash: String?
     private var recorder: ReplyRecorder?
 
     /// Commits `text` as the next user message of `conversation`: a new conversation when it
