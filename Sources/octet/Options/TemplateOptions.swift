@@ -52,7 +52,7 @@ struct TemplateOptions: ParsableArguments {
     }
 
     /// One `octet: warning: ...` line on stderr.
-    static func warn(_ text: String) {
+    @Sendable static func warn(_ text: String) {
         FileHandle.standardError.write(
             Data("octet: warning: \(TerminalOutput.message(text))\n".utf8))
     }
