@@ -22,7 +22,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .notADatabase(let path):
-            return "\(path): not an Octet database (not SQLite, or corrupt); it was left untouched"
+            return "\(path): not an Octet database (not SQLite, corrupt, or another program's); it was left untouched"
         case .newerVersion(let path, let migration):
             return "\(path): written by a newer Octet (migration \(migration)); "
                 + "upgrade Octet to open it"
