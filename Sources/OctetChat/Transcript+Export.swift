@@ -151,7 +151,10 @@ public enum Transcript {
 
     /// Parses ISO 8601 (`Z` or an offset, any fraction of a second), rounded to the
     /// millisecond the way the store rounds, so that an exported time reads back equal.
+    /// Only years 0001-9999 (four digits): the formatter reads a signed year such as
+    /// `-2025-05-02` too, but does not write it back the same (found by fuzzing).
     public static func date(iso8601 text: String) -> Date? {
+        guard text.utf8.count >= 4, text.utf8.prefix(4).allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
         var base = text
         var milliseconds: Int64 = 0
         if let dot = text.firstIndex(of: ".") {
@@ -163,10 +166,16 @@ public enum Transcript {
         }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
-        guard let whole = formatter.date(from: base) else { return nil }
+        guard let whole = formatter.date(from: base), Self.supportedSeconds.contains(whole.timeIntervalSince1970)
+        else { return nil }
         let total = Int64(whole.timeIntervalSince1970.rounded()) * 1000 + milliseconds
         return Date(timeIntervalSince1970: Double(total) / 1000)
     }
+
+    /// 0001-01-01T00:00:00Z ..< 10000-01-01T00:00:00Z in seconds since 1970, as the formatter
+    /// counts them (Julian calendar before 1582): an offset can move a four-digit local time
+    /// just outside, into a year 0 it writes back as year 1.
+    static let supportedSeconds = -62_135_769_600.0 ..< 253_402_300_800.0
 
     /// `2025-05-01 09:30:00 UTC`, for Markdown.
     static func readableTime(_ date: Date) -> String {

@@ -130,6 +130,9 @@ final class TranscriptTests: XCTestCase {
              "not an Octet transcript: messages[0].role: unknown role \"bot\""),
             ("{\"version\": 1, \"messages\": [{\"role\": \"user\", \"content\": \"x\", \"created\": \"yesterday\"}]}",
              "not an Octet transcript: messages[0].created: not an ISO 8601 time"),
+            // Fuzzing found a signed year, which the formatter read but did not write back.
+            ("{\"version\": 1, \"messages\": [{\"role\": \"user\", \"content\": \"x\", \"created\": \"-2025-05-02T10:00:03.000Z\"}]}",
+             "not an Octet transcript: messages[0].created: not an ISO 8601 time"),
             ("{\"version\": 1, \"messages\": [{\"role\": \"user\", \"content\": 5, \"created\": \"2025-01-01T00:00:00Z\"}]}",
              "not an Octet transcript: messages[0].content: wrong type"),
             ("{\"version\": 2, \"messages\": []}", "transcript version 2 is newer than this Octet reads (1)"),
@@ -151,6 +154,11 @@ final class TranscriptTests: XCTestCase {
         XCTAssertEqual(Transcript.date(iso8601: "2025-05-01T09:30:00.1254Z"), start)
         XCTAssertNil(Transcript.date(iso8601: "2025-05-01"))
         XCTAssertNil(Transcript.date(iso8601: "2025-05-01T09:30:00.Z"))
+        XCTAssertNil(Transcript.date(iso8601: "-2025-05-02T10:00:03.000Z"))
+        XCTAssertNil(Transcript.date(iso8601: "+12025-05-02T10:00:03Z"))
+        XCTAssertNil(Transcript.date(iso8601: "0000-12-31T23:00:00Z"), "before year 1")
+        XCTAssertNotNil(Transcript.date(iso8601: "0001-01-01T00:00:00.000Z"))
+        XCTAssertNotNil(Transcript.date(iso8601: "9999-12-31T23:59:59.999Z"))
         for milliseconds in [Int64(0), 1, 999, 1_746_091_800_125, -1, -86_400_001] {
             let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
             XCTAssertEqual(Transcript.date(iso8601: Transcript.iso8601(date)), date, "\(milliseconds)")
