@@ -77,7 +77,10 @@ final class HostileScreenTmuxTests: XCTestCase {
     // MARK: - Sizes and lengths
 
     func testTinyWindowsAndRapidResizesWhileAReplyStreams() throws {
-        let session = try TmuxSession(command: try demoCommand(["--words", "3000"]), columns: 80, rows: 24)
+        // The shell reports the exit status: tmux 3.3a sometimes leaves an exited pane's
+        // process unreaped (a zombie) for many seconds, with no #{pane_dead_status} yet.
+        let session = try TmuxSession(
+            command: try demoCommand(["--words", "3000"]) + " 2>/dev/null; echo exit-status=$?", columns: 80, rows: 24)
         try session.wait(for: "Type a message")
         try session.type("tell me a long story")
         try session.keys("Enter")
@@ -101,11 +104,12 @@ final class HostileScreenTmuxTests: XCTestCase {
         XCTAssertTrue(screen.contains("streaming"), "still streaming, not crashed: \(screen)")
         XCTAssertFalse(try session.exited())
         try session.keys("C-c", "C-c")
-        try session.wait("the program to exit") { _ in (try? session.exited()) ?? false }
-        // A pane that died of a signal has a signal and no status.
-        let ending = "#{pane_dead_status}/#{pane_dead_signal}"
-        let status = try session.wait("the exit status") { _ in (try? session.format(ending)) != "/" }
-        XCTAssertEqual(try session.format(ending), "0/", status)
+        // The line may have scrolled into the history by the time it is read.
+        let status = try session.wait("the exit status") { _ in
+            (try? session.screen(history: true))?.contains("exit-status=") == true
+        }
+        let all = try session.screen(history: true)
+        XCTAssertTrue(all.contains("exit-status=0"), status + all)
     }
 
     func testAHundredKilobytePasteStaysResponsive() throws {
