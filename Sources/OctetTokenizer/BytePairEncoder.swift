@@ -14,7 +14,7 @@ import Foundation
 /// Control tokens (type 3) are matched in text only with `parseSpecial`; user-defined tokens
 /// (type 4) always, as llama.cpp does. A byte the vocabulary cannot spell becomes the
 /// unknown token if there is one, otherwise it is dropped.
-public final class BytePairEncoder: Tokenizer {
+public final class BytePairEncoder: VocabularyBacked {
     let vocabulary: Vocabulary
     let merges: MergeTable
     /// The split pattern this tokenizer uses.
@@ -90,20 +90,4 @@ public final class BytePairEncoder: Tokenizer {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    public func tokenBytes(_ id: TokenID) -> [UInt8] {
-        var bytes: [UInt8] = []
-        vocabulary.appendBytes(of: id, to: &bytes)
-        return bytes
-    }
-
-    public func token(_ id: TokenID) -> String? {
-        vocabulary.isValid(id) ? vocabulary.tokens[id] : nil
-    }
-
-    public func id(of token: String) -> TokenID? { vocabulary.idByToken[token] }
-
-    public func isControl(_ id: TokenID) -> Bool { vocabulary.type(id) == .control }
-
-    /// The GGUF token type of `id` (nil for an id outside the vocabulary).
-    public func tokenType(_ id: TokenID) -> TokenType? { vocabulary.type(id) }
 }

@@ -28,7 +28,7 @@
 /// Known differences from llama.cpp: a byte without a `<0xHH>` token (or one-byte token)
 /// becomes the unknown token where llama.cpp throws; the `lstrip`/`rstrip` attributes llama.cpp
 /// gives special tokens of a few models by name (Phi-3) are not applied.
-public final class SentencePieceEncoder: Tokenizer {
+public final class SentencePieceEncoder: VocabularyBacked {
     let vocabulary: Vocabulary
     private let table: TokenTextTable
     private let scores: [Float]
@@ -111,23 +111,6 @@ public final class SentencePieceEncoder: Tokenizer {
         }
         return String(decoding: bytes, as: UTF8.self)
     }
-
-    public func tokenBytes(_ id: TokenID) -> [UInt8] {
-        var bytes: [UInt8] = []
-        vocabulary.appendBytes(of: id, to: &bytes)
-        return bytes
-    }
-
-    public func token(_ id: TokenID) -> String? {
-        vocabulary.isValid(id) ? vocabulary.tokens[id] : nil
-    }
-
-    public func id(of token: String) -> TokenID? { vocabulary.idByToken[token] }
-
-    public func isControl(_ id: TokenID) -> Bool { vocabulary.type(id) == .control }
-
-    /// The GGUF token type of `id` (nil for an id outside the vocabulary).
-    public func tokenType(_ id: TokenID) -> TokenType? { vocabulary.type(id) }
 
     /// The score of `id` (nil for an id outside the vocabulary).
     public func score(_ id: TokenID) -> Float? { vocabulary.isValid(id) ? scores[id] : nil }

@@ -38,6 +38,8 @@ public protocol Tokenizer: Sendable {
     func id(of token: String) -> TokenID?
     /// Whether `id` is a control token (`<|im_end|>`, ...).
     func isControl(_ id: TokenID) -> Bool
+    /// The GGUF token type of `id` (nil for an id outside the vocabulary).
+    func tokenType(_ id: TokenID) -> TokenType?
     /// Whether encoding writes a space before each text (SentencePiece's dummy prefix,
     /// `tokenizer.ggml.add_space_prefix`), so that the first token of a text carries a space
     /// that is not part of the text (`▁Hello`). False for byte-level BPE.
