@@ -86,7 +86,7 @@ extension ModelWeights {
         try checkMemory(for: c, fileName: file.name)
         // Every matrix is checked before the arena is allocated: a small broken file whose
         // header claims a huge model is refused without reserving gigabytes first.
-        try WeightLoader.checkMatrices(matrixTensors(c), in: file)
+        try WeightLoader.checkMatrices(of: c, in: file)
         let arena = try WeightArena(byteCount: arenaBytes(c))
         var loader = WeightLoader(file: file, arena: arena, releasesPages: releasingPages)
         let embedding = try loader.matrix(TensorName.tokenEmbedding, rows: c.vocabularySize, cols: c.embeddingDim)
@@ -120,32 +120,45 @@ extension ModelWeights {
 // MARK: - Memory
 
 extension ModelWeights {
-    /// The tensor name and (rows, cols) of every INT8 matrix of a model shaped like `c`.
-    static func matrixTensors(_ c: ModelConfig) -> [(name: String, rows: Int, cols: Int)] {
+    /// The INT8 matrices outside the layers: the token embedding, and the output matrix when
+    /// it is not tied to it (tensor name, rows, cols).
+    static func globalMatrices(_ c: ModelConfig) -> [(name: String, rows: Int, cols: Int)] {
         var all = [(TensorName.tokenEmbedding, c.vocabularySize, c.embeddingDim)]
         if !c.tiedEmbeddings { all.append((TensorName.output, c.vocabularySize, c.embeddingDim)) }
-        for i in 0 ..< c.layerCount {
-            all += [(TensorName.attentionQuery(i), c.queryDim, c.embeddingDim),
-                    (TensorName.attentionKey(i), c.kvDim, c.embeddingDim),
-                    (TensorName.attentionValue(i), c.kvDim, c.embeddingDim),
-                    (TensorName.attentionOutput(i), c.embeddingDim, c.queryDim),
-                    (TensorName.feedForwardGate(i), c.feedForwardDim, c.embeddingDim),
-                    (TensorName.feedForwardUp(i), c.feedForwardDim, c.embeddingDim),
-                    (TensorName.feedForwardDown(i), c.embeddingDim, c.feedForwardDim)]
-        }
         return all
+    }
+
+    /// The seven INT8 matrices of layer `i`.
+    static func layerMatrices(_ c: ModelConfig, layer i: Int) -> [(name: String, rows: Int, cols: Int)] {
+        [(TensorName.attentionQuery(i), c.queryDim, c.embeddingDim),
+         (TensorName.attentionKey(i), c.kvDim, c.embeddingDim),
+         (TensorName.attentionValue(i), c.kvDim, c.embeddingDim),
+         (TensorName.attentionOutput(i), c.embeddingDim, c.queryDim),
+         (TensorName.feedForwardGate(i), c.feedForwardDim, c.embeddingDim),
+         (TensorName.feedForwardUp(i), c.feedForwardDim, c.embeddingDim),
+         (TensorName.feedForwardDown(i), c.embeddingDim, c.feedForwardDim)]
+    }
+
+    /// `bytes` summed over the global matrices of `c` and over one layer's: callers multiply
+    /// the layer's by `layerCount`, never listing every matrix (a lying header may claim
+    /// millions of layers).
+    private static func sums<T: Numeric>(_ c: ModelConfig, _ bytes: (Int, Int) -> T) -> (global: T, layer: T) {
+        (globalMatrices(c).reduce(T.zero) { $0 + bytes($1.rows, $1.cols) },
+         layerMatrices(c, layer: 0).reduce(T.zero) { $0 + bytes($1.rows, $1.cols) })
     }
 
     /// Bytes of the INT8 matrices of `c`, in floating point so that a header with lying
     /// sizes cannot overflow: one byte per weight plus an f16 scale per 32 (`QuantizedMatrix`).
     static func plannedBytes(_ c: ModelConfig) -> Double {
-        matrixTensors(c).reduce(0) { $0 + Double($1.rows) * Double($1.cols) * (1 + 2.0 / 32) }
+        let s = sums(c) { Double($0) * Double($1) * (1 + 2.0 / 32) }
+        return s.global + s.layer * Double(c.layerCount)
     }
 
     /// Bytes the arena takes for `c` (see `WeightArena.bytes`); only after `checkMemory` and
     /// `WeightLoader.checkMatrices` (the file then holds tensors of these shapes).
     static func arenaBytes(_ c: ModelConfig) -> Int {
-        matrixTensors(c).reduce(0) { $0 + WeightArena.bytes(rows: $1.rows, cols: $1.cols) }
+        let s = sums(c) { WeightArena.bytes(rows: $0, cols: $1) }
+        return s.global + s.layer * c.layerCount
     }
 
     /// Refuses, before allocating anything, a model whose INT8 weights alone need more than
@@ -177,14 +190,19 @@ struct WeightLoader {
         self.releasesPages = releasesPages
     }
 
-    /// Checks that `file` has each matrix, with its shape and a type that can be requantized.
-    static func checkMatrices(_ matrices: [(name: String, rows: Int, cols: Int)], in file: GGUFFile) throws {
-        for m in matrices {
-            let t = try tensor(m.name, dimensions: [m.cols, m.rows], in: file)
-            guard QuantizedMatrix.canLoad(t.type) else {
-                throw InferenceError.unsupportedTensorType(file: file.name, tensor: m.name, type: t.type.description)
+    /// Checks that `file` has each matrix of `c`, with its shape and a type that can be
+    /// requantized; layer by layer, so a file claiming more layers than it has fails early.
+    static func checkMatrices(of c: ModelConfig, in file: GGUFFile) throws {
+        func check(_ matrices: [(name: String, rows: Int, cols: Int)]) throws {
+            for m in matrices {
+                let t = try tensor(m.name, dimensions: [m.cols, m.rows], in: file)
+                guard QuantizedMatrix.canLoad(t.type) else {
+                    throw InferenceError.unsupportedTensorType(file: file.name, tensor: m.name, type: t.type.description)
+                }
             }
         }
+        try check(ModelWeights.globalMatrices(c))
+        for i in 0 ..< c.layerCount { try check(ModelWeights.layerMatrices(c, layer: i)) }
     }
 
     /// The tensor `name`, checked to be present and to have ggml shape `dimensions`.
