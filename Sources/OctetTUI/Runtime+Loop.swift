@@ -17,9 +17,9 @@ extension Runtime {
         while true {
             let now = Self.clock()
             let busy = state.isGenerating || !effects.isIdle
-            // While a reply streams, 30 frames a second are enough to read and leave the
+            // While a reply streams, 20 frames a second are enough to read and leave the
             // cores to the model; typing alone may draw at the full rate.
-            let interval = state.isGenerating ? max(options.frameInterval, 1.0 / 30) : options.frameInterval
+            let interval = state.isGenerating ? max(options.frameInterval, 1.0 / 20) : options.frameInterval
             let wait = dirty ? max(0, lastDraw + interval - now) : (busy ? 0.01 : 0.05)
             if let input = backend.nextInput(timeout: wait) {
                 if case .resize = input { backend.invalidate() }
