@@ -81,11 +81,17 @@ final class LongUseTests: XCTestCase {
         let growth = Double(peakAfterWarmUp - baseline) / Double(baseline)
         XCTAssertLessThan(growth, 0.05, "RSS grew from \(baseline) to \(peakAfterWarmUp) bytes")
         func median(_ values: ArraySlice<Double>) -> Double { values.sorted()[values.count / 2] }
+        // Speed is reported, not asserted (timed assertions fail on a busy machine). The first
+        // turns have an almost empty context; once the window is full every turn has about the
+        // same length to attend over, so those after the baseline turn are the ones to compare.
         let window = max(1, Self.turns / 10)
+        let full = speeds[measuredFrom...]
         print(String(
             format: "long use: %d turns, RSS %.1f MB at turn %d, peak after %.1f MB (%+.2f%%), "
-                + "tok/s median first %d turns %.1f, last %d turns %.1f, up to %d messages outside the context",
+                + "tok/s median first %d turns %.1f, first %d with a full window %.1f, last %d %.1f, "
+                + "up to %d messages outside the context",
             Self.turns, Double(baseline) / 1e6, measuredFrom, Double(peakAfterWarmUp) / 1e6, growth * 100,
-            window, median(speeds.prefix(window)), window, median(speeds.suffix(window)), dropped))
+            window, median(speeds.prefix(window)), window, median(full.prefix(window)), window,
+            median(speeds.suffix(window)), dropped))
     }
 }
