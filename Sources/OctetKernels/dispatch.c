@@ -1,6 +1,8 @@
 // Runtime CPU feature detection: which kernels this machine can run.
 #include "kernels_internal.h"
 
+#include <stdatomic.h>
+
 #if OCT_X86
 #include <cpuid.h>
 
@@ -29,27 +31,42 @@ static oct_isa detect_x86(void) {
 }
 #endif
 
+// The detected and the chosen level are read by every kernel call, from any thread, and set
+// lazily by whichever thread asks first: relaxed atomics (each value is computed the same way
+// by every thread, so any thread's store is a correct one; a plain int would be a data race).
+static _Atomic int detected_isa = -1;
+static _Atomic int current_isa = -1;
+
 oct_isa oct_isa_detect(void) {
 #if OCT_X86
-    static int cached = -1;
-    if (cached < 0) cached = (int)detect_x86();
+    int cached = atomic_load_explicit(&detected_isa, memory_order_relaxed);
+    if (cached < 0) {
+        cached = (int)detect_x86();
+        atomic_store_explicit(&detected_isa, cached, memory_order_relaxed);
+    }
     return (oct_isa)cached;
 #else
     return OCT_ISA_SCALAR;
 #endif
 }
 
-static int current_isa = -1;
-
 oct_isa oct_isa_current(void) {
-    if (current_isa < 0) current_isa = (int)oct_isa_detect();
-    return (oct_isa)current_isa;
+    int isa = atomic_load_explicit(&current_isa, memory_order_relaxed);
+    if (isa < 0) {
+        // Only the first setter wins, so a concurrent oct_isa_set is never undone.
+        int expected = -1;
+        atomic_compare_exchange_strong_explicit(&current_isa, &expected, (int)oct_isa_detect(),
+                                                memory_order_relaxed, memory_order_relaxed);
+        isa = atomic_load_explicit(&current_isa, memory_order_relaxed);
+    }
+    return (oct_isa)isa;
 }
 
 oct_isa oct_isa_set(oct_isa isa) {
     const oct_isa best = oct_isa_detect();
-    current_isa = (int)(isa < best ? isa : best);
-    return (oct_isa)current_isa;
+    const int chosen = (int)(isa < best ? isa : best);
+    atomic_store_explicit(&current_isa, chosen, memory_order_relaxed);
+    return (oct_isa)chosen;
 }
 
 const char *oct_isa_name(oct_isa isa) {
