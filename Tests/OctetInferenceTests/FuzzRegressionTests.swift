@@ -4,10 +4,11 @@ import XCTest
 @testable import OctetInference
 
 /// Inputs the `gguf-model` fuzz target found (Fuzz/Targets/gguf-model.swift), kept as tests.
+/// The files are named `.fuzz`, not `.gguf`: `*.gguf` is ignored by git (models are never committed).
 final class FuzzRegressionTests: XCTestCase {
     private func fuzzFile(_ name: String) throws -> GGUFFile {
         let url = try XCTUnwrap(Bundle.module.url(
-            forResource: name, withExtension: "gguf", subdirectory: "Resources/fuzz"))
+            forResource: name, withExtension: "fuzz", subdirectory: "Resources/fuzz"))
         return try GGUFFile(bytes: [UInt8](try Data(contentsOf: url)), name: "fuzz-model.gguf")
     }
 
