@@ -4,10 +4,13 @@
 // (OCT_SPIN_NS) before they sleep on a condition variable. Measured on 2 cores: 1.7-1.9x
 // over one thread, where DispatchQueue.concurrentPerform gave nothing.
 //
-// Items are claimed from `work` = (generation << 32 | next item) by compare-and-swap, so a
-// thread claims an item only of the task it read the function and context of: a worker that
-// wakes late finds the generation moved on and claims nothing. The caller waits for the items
-// to be done, never for a thread to show up.
+// Items are claimed from `work` = (generation, item count, next item) in one 64-bit word by
+// compare-and-swap. The count must be in the same word: read from a separate atomic, a late
+// worker could see the next task's (larger) count while `work` still held the finished task's
+// last value, and claim an item past that task's end with the next task's context, before the
+// next task was published (ThreadSanitizer found it). A claim is valid for the generation in
+// the word it succeeded on, and the function and context are read after it. The caller waits
+// for the items to be done, never for a thread to show up.
 #include "kernels_internal.h"
 #include <pthread.h>
 #include <sched.h>
@@ -29,8 +32,7 @@ struct oct_pool {
     // because a late worker may read them while the next task is being published).
     _Atomic(oct_item_fn) fn;
     _Atomic(void *) ctx;
-    _Atomic int items;
-    _Atomic uint64_t work;       // generation << 32 | next unclaimed item
+    _Atomic uint64_t work;       // generation, item count, next unclaimed item (see pack_work)
     _Atomic int done;            // items finished in the current task
     _Atomic uint32_t generation; // bumped once per task, to wake the workers
     _Atomic int sleepers;        // workers waiting (or about to wait) on `wake`
@@ -69,21 +71,35 @@ static long now_ns(void) {
 
 // MARK: - Claiming items
 
+// `work`: 24 bits of generation (it wraps after 16.7M tasks, minutes of decoding, far longer
+// than a worker holds a value between its load and its compare-and-swap), 20 bits of item
+// count, 20 bits of next item.
+#define OCT_WORK_BITS 20
+#define OCT_WORK_MAX_ITEMS ((1 << OCT_WORK_BITS) - 1)
+#define OCT_GEN_MASK 0xffffffu
+
+static inline uint64_t pack_work(uint32_t gen, uint32_t items, uint32_t next) {
+    return ((uint64_t)(gen & OCT_GEN_MASK) << (2 * OCT_WORK_BITS)) | ((uint64_t)items << OCT_WORK_BITS) | next;
+}
+static inline uint32_t work_gen(uint64_t w) { return (uint32_t)(w >> (2 * OCT_WORK_BITS)); }
+static inline uint32_t work_items(uint64_t w) { return (uint32_t)(w >> OCT_WORK_BITS) & OCT_WORK_MAX_ITEMS; }
+static inline uint32_t work_next(uint64_t w) { return (uint32_t)w & OCT_WORK_MAX_ITEMS; }
+
 /// Runs items of the task of generation `gen` until none is left (or the task is another's).
 static void run_items(oct_pool *pool, uint32_t gen, int thread) {
     for (;;) {
         uint64_t w = atomic_load_explicit(&pool->work, memory_order_acquire);
-        if ((uint32_t)(w >> 32) != gen) return;
-        // Read under the generation just checked; used only if the claim below succeeds.
-        const oct_item_fn fn = atomic_load_explicit(&pool->fn, memory_order_relaxed);
-        void *ctx = atomic_load_explicit(&pool->ctx, memory_order_relaxed);
-        const int items = atomic_load_explicit(&pool->items, memory_order_relaxed);
-        const uint32_t item = (uint32_t)w;
-        if (item >= (uint32_t)items) return;
+        if (work_gen(w) != (gen & OCT_GEN_MASK)) return;
+        const uint32_t item = work_next(w);
+        if (item >= work_items(w)) return;
         if (!atomic_compare_exchange_weak_explicit(&pool->work, &w, w + 1, memory_order_acq_rel,
                                                    memory_order_acquire)) {
             continue;
         }
+        // The claim synchronizes with the task's publication, and the task cannot end before
+        // this item is done: these are the task's function and context.
+        const oct_item_fn fn = atomic_load_explicit(&pool->fn, memory_order_relaxed);
+        void *ctx = atomic_load_explicit(&pool->ctx, memory_order_relaxed);
         fn(ctx, (int)item, thread);
         atomic_fetch_add_explicit(&pool->done, 1, memory_order_release);
     }
@@ -163,17 +179,36 @@ void oct_pool_destroy(oct_pool *pool) {
 
 int oct_pool_threads(const oct_pool *pool) { return pool ? pool->nthreads : 1; }
 
+/// A task of more items than `work` counts runs as consecutive tasks of at most that many.
+typedef struct {
+    oct_item_fn fn;
+    void *ctx;
+    int offset;
+} offset_task;
+
+static void offset_item(void *p, int item, int thread) {
+    const offset_task *t = p;
+    t->fn(t->ctx, t->offset + item, thread);
+}
+
 void oct_pool_run(oct_pool *pool, oct_item_fn fn, void *ctx, int items) {
     if (!pool || pool->nthreads == 1 || items <= 1) {
         for (int i = 0; i < items; i++) fn(ctx, i, 0);
         return;
     }
+    if (items > OCT_WORK_MAX_ITEMS) {
+        for (int offset = 0; offset < items; offset += OCT_WORK_MAX_ITEMS) {
+            offset_task t = {fn, ctx, offset};
+            const int n = items - offset < OCT_WORK_MAX_ITEMS ? items - offset : OCT_WORK_MAX_ITEMS;
+            oct_pool_run(pool, offset_item, &t, n);
+        }
+        return;
+    }
     const uint32_t gen = atomic_load_explicit(&pool->generation, memory_order_relaxed) + 1;
     atomic_store_explicit(&pool->fn, fn, memory_order_relaxed);
     atomic_store_explicit(&pool->ctx, ctx, memory_order_relaxed);
-    atomic_store_explicit(&pool->items, items, memory_order_relaxed);
     atomic_store_explicit(&pool->done, 0, memory_order_relaxed);
-    atomic_store_explicit(&pool->work, (uint64_t)gen << 32, memory_order_release);
+    atomic_store_explicit(&pool->work, pack_work(gen, (uint32_t)items, 0), memory_order_release);
     atomic_store(&pool->generation, gen);  // seq_cst: ordered before the sleepers check
     if (atomic_load(&pool->sleepers) > 0) {
         pthread_mutex_lock(&pool->mutex);

@@ -70,13 +70,14 @@ final class TmuxSession {
         try tmux(["display-message", "-p", "-t", name, "#{pane_dead}"]).hasPrefix("1")
     }
 
-    /// Waits until `condition` holds for the screen; fails with the screen after `timeout`.
+    /// Waits until `condition` holds for the screen; fails with the screen after `timeout`
+    /// (times `OctetProcess.timeScale`: sanitizer builds run many times slower).
     @discardableResult
     func wait(
         _ what: String, timeout: Double = 15, file: StaticString = #filePath, line: UInt = #line,
         until condition: (String) -> Bool
     ) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Date().addingTimeInterval(timeout * OctetProcess.timeScale)
         var last = ""
         while Date() < deadline {
             last = try screen()

@@ -24,6 +24,30 @@ final class PoolTests: XCTestCase {
         }
     }
 
+    /// Tasks of changing sizes back to back, as a decode step runs them: a worker that read
+    /// the end of one task must never claim an item of the next before it is published (the
+    /// item count lived apart from the claim counter, and a late worker could run an item of
+    /// the next task twice or with a half-written context; ThreadSanitizer found it).
+    func testTasksOfChangingSizesBackToBackRunEachItemOnce() throws {
+        let pool = try XCTUnwrap(oct_pool_create(2))
+        defer { oct_pool_destroy(pool) }
+        var seed: UInt32 = 1
+        var counts = [Int32](repeating: 0, count: 41)
+        for round in 0 ..< 20_000 {
+            seed = seed &* 1_103_515_245 &+ 12345
+            let items = Int(seed >> 16) % 41
+            counts.withUnsafeMutableBufferPointer { buffer in
+                for i in 0 ..< items { buffer[i] = 0 }
+                oct_pool_run(pool, { ctx, item, _ in
+                    ctx!.assumingMemoryBound(to: Int32.self)[Int(item)] += 1
+                }, buffer.baseAddress, Int32(items))
+            }
+            guard counts.prefix(items).allSatisfy({ $0 == 1 }) else {
+                return XCTFail("round \(round), \(items) items: \(Array(counts.prefix(items)))")
+            }
+        }
+    }
+
     func testParallelMatmulEqualsTheKernels() throws {
         var rng = SplitMix64(state: 12)
         let cols = 128
