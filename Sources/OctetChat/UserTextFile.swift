@@ -136,8 +136,9 @@ public enum UserTextFile {
         return "\(bytes) bytes"
     }
 
-    /// The offset of the first byte that does not start or continue a valid UTF-8 sequence.
-    static func firstInvalidOffset(_ bytes: [UInt8]) -> Int {
+    /// The offset of the first byte that does not start or continue a valid UTF-8 sequence
+    /// (also for stdin, in the executable).
+    public static func firstInvalidOffset(_ bytes: [UInt8]) -> Int {
         var offset = 0
         var iterator = bytes.makeIterator()
         var decoder = UTF8()

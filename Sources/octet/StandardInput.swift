@@ -1,4 +1,5 @@
 import Foundation
+import OctetChat
 
 /// Reading a prompt or text from stdin (`PROMPT` given as `-`, or absent where allowed).
 enum StandardInput {
@@ -17,7 +18,7 @@ enum StandardInput {
             if bytes.last == 0x0D { bytes.removeLast() }
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw Failure(description: "stdin is not valid UTF-8 (at byte \(firstInvalidOffset(bytes)))")
+            throw Failure(description: "stdin is not valid UTF-8 (at byte \(UserTextFile.firstInvalidOffset(bytes)))")
         }
         return text
     }
@@ -36,19 +37,6 @@ enum StandardInput {
             data.append(chunk)
             if data.count > limit {
                 throw Failure(description: "stdin is larger than \(limit >> 20) MiB; not read")
-            }
-        }
-    }
-
-    /// The offset of the first byte that does not belong to a valid UTF-8 sequence.
-    static func firstInvalidOffset(_ bytes: [UInt8]) -> Int {
-        var offset = 0
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): offset += UTF8.width(scalar)
-            case .emptyInput, .error: return offset
             }
         }
     }
